@@ -1,0 +1,1 @@
+"""Prefect flows (thin wiring over `tasks`) and the `newsflow` command line."""

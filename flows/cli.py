@@ -1,0 +1,248 @@
+"""The `newsflow` command: ingest, backfill, run the demo, and query the warehouse with SQL."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from tasks.settings import DEFAULT_DB, apply_prefect_defaults, resolve_db
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+EXAMPLE_QUERY = (
+    "select t.label as topic, count(*) as articles from article_topics t"
+    " where t.topic like 'medtop:__000000' group by all order by articles desc, topic limit 8"
+)
+MAX_CELL = 60
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2 with a one-line message."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        """One line on stderr and exit 2, instead of argparse's usage block."""
+        self.exit(2, f"newsflow: error: {message} (see `{self.prog} --help`)\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"newsflow: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsflow: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        from warehouse.connect import WarehouseError
+
+        if isinstance(error, WarehouseError):
+            print(f"newsflow: error: {error}", file=sys.stderr)
+            return 1
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="newsflow", description="Ingest news articles into a DuckDB warehouse and query them.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    db_help = f"DuckDB file (default: $NEWSFLOW_DB, else ./{DEFAULT_DB})"
+
+    ingest = commands.add_parser("ingest", help="read article files and folders into the warehouse")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help=".txt .html(.gz) .json(l) .xml/.rss/.atom")
+    add_run_options(ingest, db_help)
+    ingest.set_defaults(handler=command_ingest)
+
+    backfill = commands.add_parser("backfill", help="re-clean and re-tag stored articles of a date range")
+    backfill.add_argument("--since", type=parse_date, help="first published_at day, inclusive (YYYY-MM-DD)")
+    backfill.add_argument("--until", type=parse_date, help="last published_at day, exclusive (YYYY-MM-DD)")
+    backfill.add_argument("--path", dest="paths", action="append", metavar="PATH", help="re-read these files")
+    add_run_options(backfill, db_help)
+    backfill.set_defaults(handler=command_backfill)
+
+    sql = commands.add_parser("sql", help="run a read-only SQL query on the warehouse")
+    sql.add_argument("query", help="the SQL to run")
+    sql.add_argument("--db", help=db_help)
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.set_defaults(handler=command_sql)
+
+    run = commands.add_parser("run", help="the demo: ingest the bundled samples/ and show a query")
+    add_run_options(run, db_help)
+    run.set_defaults(handler=command_run)
+    return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser, db_help: str) -> None:
+    parser.add_argument("--db", help=db_help)
+    parser.add_argument("--batch-size", type=positive_int, default=None, help="articles per batch (500)")
+    parser.add_argument("--workers", type=positive_int, default=None, help="reader processes (all cores)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
+def prepare_run(args: argparse.Namespace) -> Path:
+    """Check the warehouse opens for writing before paying for Prefect's start-up."""
+    db = resolve_db(args.db)
+    from warehouse.connect import open_warehouse
+
+    with open_warehouse(db):
+        pass
+    apply_prefect_defaults()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
+    return db
+
+
+def run_options(args: argparse.Namespace) -> dict:
+    options = {"workers": args.workers}
+    if args.batch_size:
+        options["batch_size"] = args.batch_size
+    return options
+
+
+def command_ingest(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    db = prepare_run(args)
+    from flows.ingest import ingest_flow
+
+    started = time.perf_counter()
+    result = ingest_flow(
+        paths=[str(p) for p in args.paths], db=str(db), progress=sys.stderr.isatty(), **run_options(args)
+    )
+    print_run_summary("ingest", result, db, time.perf_counter() - started)
+    return 0
+
+
+def command_backfill(args: argparse.Namespace) -> int:
+    if args.since and args.until and args.since >= args.until:
+        raise UsageError("--since must be before --until")
+    if not (args.since or args.until or args.paths):
+        raise UsageError("give --since/--until (a published_at range) or --path")
+    for path in args.paths or []:
+        if not Path(path).exists():
+            raise UsageError(f"no such file or folder: {path}")
+    db = prepare_run(args)
+    from flows.backfill import backfill_flow
+
+    started = time.perf_counter()
+    result = backfill_flow(since=args.since, until=args.until, paths=args.paths, db=str(db), **run_options(args))
+    print_run_summary("backfill", result, db, time.perf_counter() - started)
+    return 0
+
+
+def command_run(args: argparse.Namespace) -> int:
+    samples = SAMPLES if SAMPLES.is_dir() else Path("samples")
+    if samples.is_absolute() and samples.is_relative_to(Path.cwd()):
+        samples = samples.relative_to(Path.cwd())
+    if not samples.is_dir():
+        raise UsageError("the bundled samples/ folder is missing (run from the project folder)")
+    db = prepare_run(args)
+    from flows.ingest import ingest_flow
+
+    started = time.perf_counter()
+    result = ingest_flow(paths=[str(samples)], db=str(db), progress=sys.stderr.isatty(), **run_options(args))
+    print_run_summary("ingest", result, db, time.perf_counter() - started)
+    from warehouse.query import run_query
+
+    print(f'\nExample query ({db}):\n  newsflow sql "{EXAMPLE_QUERY}"\n')
+    columns, rows = run_query(db, EXAMPLE_QUERY)
+    print(format_table(columns, rows))
+    return 0
+
+
+def print_run_summary(flow: str, result: dict, db: Path, seconds: float) -> None:
+    print(
+        f"{flow} {result['run_id']}: read {result['read']}, new {result['new']}, "
+        f"duplicate {result['duplicate']}, skipped {result['skipped']}, failed {result['failed']} "
+        f"in {seconds:.1f}s -> {db}"
+    )
+    skips = result.get("skips", [])
+    for skip in skips[:10]:
+        print(f"  {'failed' if skip['failed'] else 'skipped'}: {skip['source_uri']}: {skip['reason']}")
+    if result["skipped"] + result["failed"] > 10:
+        more = result["skipped"] + result["failed"] - 10
+        print(f"  … {more} more: newsflow sql \"select skips from runs where run_id = '{result['run_id']}'\"")
+
+
+def command_sql(args: argparse.Namespace) -> int:
+    from warehouse.query import run_query
+
+    columns, rows = run_query(resolve_db(args.db), args.query)
+    if args.format == "json":
+        print(json.dumps([dict(zip(columns, row)) for row in rows], default=json_value, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[csv_value(v) for v in row] for row in rows])
+    else:
+        print(format_table(columns, rows))
+    return 0
+
+
+def json_value(value: object) -> object:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    return str(value)
+
+
+def csv_value(value: object) -> object:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=json_value, ensure_ascii=False)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    """An aligned text table; long cells are cut with an ellipsis."""
+    if not columns:
+        return "(no result)"
+    cells = [[cell_text(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return "\n".join([line, rule, *body, footer])
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return "NULL"
+    text = (
+        json.dumps(value, default=json_value, ensure_ascii=False)
+        if isinstance(value, (list, dict))
+        else (value.isoformat() if isinstance(value, (datetime, date)) else str(value))
+    )
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

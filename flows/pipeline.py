@@ -1,0 +1,77 @@
+"""Wiring shared by the flows: the run record around a flow body, and one batch through the stages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from prefect import get_run_logger, runtime
+from prefect.artifacts import create_markdown_artifact
+from prefect.utilities.annotations import quote
+
+from tasks.models import Batch
+from tasks.report import render_markdown
+from tasks.run_record import RunState, begin_run, end_run
+from tasks.settings import DEFAULT_LOCK_WAIT_SECONDS
+from tasks.steps import load_task
+from warehouse.connect import hold_warehouse
+
+FIRST_BATCH = 50
+
+
+def current_run_id() -> str | None:
+    run_id = runtime.flow_run.id
+    return str(run_id) if run_id else None
+
+
+@contextmanager
+def recorded_run(db: str, flow: str, parameters: dict) -> Iterator[RunState]:
+    """Hold the warehouse for the run, write its `runs` row, and publish its summary artifact."""
+    with hold_warehouse(db, wait_seconds=DEFAULT_LOCK_WAIT_SECONDS):
+        state = begin_run(db, flow, parameters, run_id=current_run_id())
+        status = "failed"
+        try:
+            yield state
+            status = "completed"
+        finally:
+            end_run(state, status)
+            publish_summary(state, status)
+
+
+def publish_summary(state: RunState, status: str) -> None:
+    try:
+        create_markdown_artifact(
+            markdown=render_markdown(state, status),
+            key=f"newsflow-{state.flow}",
+            description=f"newsflow {state.flow} run summary",
+        )
+    except Exception as error:  # an artifact is a report, never a reason to lose the run
+        logging.getLogger(__name__).warning("could not publish the run artifact: %s", error)
+
+
+def load_prepared(state: RunState, batch: Batch, now: datetime, refresh: bool = False) -> None:
+    """Count a prepared batch on the run and load it; a failed load is counted, not fatal."""
+    state.record_read(batch.read)
+    state.record_skips(batch.skips)
+    if not batch.articles:
+        return
+    try:
+        loaded = load_task(state.db, quote(batch.articles), state.run_id, now, refresh)
+    except Exception as error:
+        get_run_logger().error("loading a batch of %d failed: %s", len(batch.articles), error)
+        first = batch.articles[0].source_uri
+        state.record_failure(f"batch of {len(batch.articles)} from {first}", str(error), len(batch.articles))
+        return
+    state.record_load(loaded, refresh)
+
+
+def chunked(items: list, size: int, first: int = FIRST_BATCH) -> Iterator[list]:
+    """A small first batch (the first rows land in seconds), then batches of `size`."""
+    start = 0
+    step = min(first, size)
+    while start < len(items):
+        yield items[start : start + step]
+        start += step
+        step = size

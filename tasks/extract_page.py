@@ -1,0 +1,72 @@
+"""An HTML page to an article: one lxml parse, trafilatura for the main text, the page's own metadata."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import trafilatura
+from htmldate import find_date
+from trafilatura.settings import use_config
+from trafilatura.utils import load_html
+
+from tasks.dates import parse_datetime
+from tasks.decode import UnreadableInput
+from tasks.models import Article
+from tasks.page_metadata import read_page_metadata
+
+EXTRACTOR = f"trafilatura-{trafilatura.__version__}/precision"
+CONFIG = use_config()
+CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> Article:
+    """Parse the page once; take the main text from trafilatura and the fields from the page's metadata."""
+    tree = load_html(data)
+    if tree is None:
+        raise UnreadableInput("not an HTML page")
+    meta = read_page_metadata(tree, url)
+    body = trafilatura.extract(
+        tree,
+        url=meta.url or url,
+        include_comments=False,
+        favor_precision=True,
+        with_metadata=False,
+        config=CONFIG,
+    )
+    if not body or not body.strip():
+        raise UnreadableInput("no article text found in the page")
+    body = drop_leading_title(body, meta.title)
+    published_at = meta.published_at
+    if published_at is None:
+        published_at = parse_datetime(find_date(tree, extensive_search=False, original_date=True))
+    return Article(
+        source_uri=source_uri,
+        body=body,
+        title=meta.title,
+        url=meta.url or url,
+        authors=meta.authors,
+        published_at=published_at,
+        date_explicit=meta.date_from_metadata,
+        language=meta.language,
+        source=meta.site_name,
+        description=meta.description,
+        categories=meta.categories,
+        input_format="html",
+        extractor=EXTRACTOR,
+    )
+
+
+def drop_leading_title(body: str, title: str | None) -> str:
+    """Extractors often repeat the headline as the first line; the title has its own column."""
+    if not title:
+        return body
+    first, _, rest = body.lstrip().partition("\n")
+    return rest if comparable(first) == comparable(title) and rest.strip() else body
+
+
+def comparable(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))

@@ -1,0 +1,97 @@
+"""Articles to Arrow tables and into the warehouse: the tasks' side of a load."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from tasks.models import Article
+from warehouse.connect import open_warehouse
+from warehouse.load import LoadCounts, load_batch
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()), ("url", pa.string()), ("source", pa.string()),
+        ("source_uri", pa.string()), ("title", pa.string()), ("body", pa.string()),
+        ("authors", pa.list_(pa.string())), ("published_at", TIMESTAMP), ("language", pa.string()),
+        ("content_hash", pa.string()), ("cluster_id", pa.string()), ("run_id", pa.string()),
+        ("ingested_at", TIMESTAMP), ("description", pa.string()), ("categories", pa.list_(pa.string())),
+        ("input_format", pa.string()), ("extractor", pa.string()), ("word_count", pa.int32()),
+        ("tagger_version", pa.string()),
+    ]
+)  # fmt: skip
+TOPIC_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()), ("topic", pa.string()), ("label", pa.string()), ("score", pa.float64()),
+        ("terms", pa.list_(pa.string())), ("tagger_version", pa.string()),
+    ]
+)  # fmt: skip
+SIGHTING_SCHEMA = pa.schema(
+    [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string())]
+)
+
+
+def dedupe_batch(articles: list[Article]) -> tuple[list[Article], list[Article]]:
+    """Split a batch into first copies and later copies (same canonical URL or content hash)."""
+    by_url: dict[str, str] = {}
+    by_hash: dict[str, str] = {}
+    unique, copies = [], []
+    for article in articles:
+        first = by_url.get(article.canonical_url or "") or by_hash.get(article.content_hash or "")
+        if first:
+            copies.append((article, first))
+            continue
+        unique.append(article)
+        if article.canonical_url:
+            by_url[article.canonical_url] = article.article_id
+        by_hash[article.content_hash] = article.article_id
+    for article, first in copies:
+        article.article_id = first
+    return unique, [a for a, _ in copies]
+
+
+def to_tables(
+    unique: list[Article], copies: list[Article], run_id: str, now: datetime
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Arrow tables for the loader: articles, topics, and one sighting per article read."""
+    articles = {name: [] for name in ARTICLE_SCHEMA.names}
+    for a in unique:
+        row = {
+            "article_id": a.article_id, "url": a.canonical_url, "source": a.source, "source_uri": a.source_uri,
+            "title": a.title, "body": a.body, "authors": a.authors, "published_at": a.published_at,
+            "language": a.language, "content_hash": a.content_hash, "cluster_id": a.article_id,
+            "run_id": run_id, "ingested_at": now, "description": a.description, "categories": a.categories,
+            "input_format": a.input_format, "extractor": a.extractor, "word_count": len(a.body.split()),
+            "tagger_version": a.tagger_version,
+        }  # fmt: skip
+        for name, value in row.items():
+            articles[name].append(value)
+    topics = {name: [] for name in TOPIC_SCHEMA.names}
+    for a in unique:
+        for t in a.topics:
+            for name, value in zip(
+                TOPIC_SCHEMA.names, (a.article_id, t.topic, t.label, t.score, t.terms, a.tagger_version)
+            ):
+                topics[name].append(value)
+    sightings = {name: [] for name in SIGHTING_SCHEMA.names}
+    for a in unique + copies:
+        for name, value in zip(SIGHTING_SCHEMA.names, (a.article_id, a.source, a.canonical_url, a.source_uri)):
+            sightings[name].append(value)
+    return (
+        pa.table(articles, schema=ARTICLE_SCHEMA),
+        pa.table(topics, schema=TOPIC_SCHEMA),
+        pa.table(sightings, schema=SIGHTING_SCHEMA),
+    )
+
+
+def load_articles(
+    db: str | Path, articles: list[Article], run_id: str, now: datetime, refresh: bool = False
+) -> LoadCounts:
+    """Deduplicate inside the batch, then load it in one transaction; `refresh` rewrites stored copies."""
+    unique, copies = dedupe_batch(articles)
+    tables = to_tables(unique, copies, run_id, now)
+    with open_warehouse(db) as con:
+        return load_batch(con, *tables, run_id=run_id, now=now, refresh=refresh)

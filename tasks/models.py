@@ -1,0 +1,65 @@
+"""The records that flow between stages: articles, skips and the batch that carries both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class TopicScore:
+    """One topic given to an article, with the terms that made it fire."""
+
+    topic: str
+    label: str
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    """One article as read, then filled in by cleaning, identity and tagging."""
+
+    source_uri: str
+    body: str
+    title: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    date_explicit: bool = False  # the input states the date in a field of its own
+    language: str | None = None
+    source: str | None = None
+    description: str | None = None
+    categories: list[str] = field(default_factory=list)
+    input_format: str = ""
+    extractor: str = ""
+    identity_key: str | None = None  # what names the article when it has no URL: its file, or feed GUID
+    # filled by later stages
+    canonical_url: str | None = None
+    content_hash: str | None = None
+    article_id: str | None = None
+    topics: list[TopicScore] = field(default_factory=list)
+    tagger_version: str | None = None
+
+
+@dataclass(slots=True)
+class Skip:
+    """An input that gave no article, and why; counted and named in the run summary."""
+
+    source_uri: str
+    reason: str
+    failed: bool = False  # True for an unexpected error rather than unusable input
+
+
+@dataclass(slots=True)
+class Batch:
+    """Articles and skips; `read` counts the articles the readers produced, before any were dropped."""
+
+    articles: list[Article] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    read: int = 0
+
+    def extend(self, other: Batch) -> None:
+        self.articles.extend(other.articles)
+        self.skips.extend(other.skips)
+        self.read += other.read

@@ -1,0 +1,69 @@
+"""A run's record: begin it in `runs`, count what happens, and write the outcome at the end."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tasks.models import Skip
+from warehouse.connect import open_warehouse
+from warehouse.load import LoadCounts
+from warehouse.runs import RunCounts, finish_run, mark_abandoned_runs, start_run
+
+
+@dataclass(slots=True)
+class RunState:
+    run_id: str
+    flow: str
+    db: str
+    started: datetime
+    counts: RunCounts = field(default_factory=RunCounts)
+    skips: list[Skip] = field(default_factory=list)
+
+    def record_read(self, articles: int) -> None:
+        self.counts.read += articles
+
+    def record_skips(self, skips: list[Skip]) -> None:
+        self.skips.extend(skips)
+        self.counts.skipped += sum(1 for s in skips if not s.failed)
+        self.counts.failed += sum(1 for s in skips if s.failed)
+
+    def record_load(self, loaded: LoadCounts, refresh: bool = False) -> None:
+        self.counts.new += loaded.new
+        self.counts.duplicate += loaded.duplicate
+        if refresh:
+            self.counts.extra["refreshed"] = self.counts.extra.get("refreshed", 0) + loaded.duplicate
+
+    def record_failure(self, source_uri: str, reason: str, items: int = 1) -> None:
+        self.skips.append(Skip(source_uri, reason, failed=True))
+        self.counts.failed += items
+
+    def summary(self, listed: int = 50) -> dict:
+        """Counts and the first skipped inputs, as the flows return them."""
+        skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in self.skips]
+        return {"run_id": self.run_id, **self.counts.as_dict(), "skips": skips[:listed]}
+
+    def skip_reasons(self) -> Counter:
+        return Counter(s.reason.split(":")[0] for s in self.skips)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def begin_run(db: str | Path, flow: str, parameters: dict, run_id: str | None = None) -> RunState:
+    """Write the run's `running` row (marking runs a dead process left running as `crashed`)."""
+    state = RunState(run_id=run_id or str(uuid.uuid4()), flow=flow, db=str(db), started=utc_now())
+    with open_warehouse(db) as con:
+        mark_abandoned_runs(con)
+        start_run(con, state.run_id, flow, parameters, state.started)
+    return state
+
+
+def end_run(state: RunState, status: str) -> None:
+    skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in state.skips]
+    with open_warehouse(state.db) as con:
+        finish_run(con, state.run_id, status, state.counts, skips, utc_now())

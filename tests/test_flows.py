@@ -1,0 +1,103 @@
+"""End-to-end: the flows under a real Prefect API (prefect_test_harness) into DuckDB files in tmp_path."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.backfill import backfill_flow
+from flows.ingest import ingest_flow
+from warehouse.connect import open_warehouse
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+def table_counts(db: str) -> dict[str, int]:
+    with open_warehouse(db, read_only=True) as con:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("articles", "article_topics", "sightings", "runs")}  # fmt: skip
+
+
+def read_artifact(key: str, flow_run_id: str) -> str:
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    flt = ArtifactFilter(
+        key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(flow_run_id)])
+    )
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=flt)
+    return artifacts[0].data if artifacts else ""
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_samples_end_to_end_and_rerun_adds_nothing(db):
+    result = ingest_flow(paths=[str(SAMPLES)], db=db, batch_size=7)
+    assert result["failed"] == 0
+    assert result["new"] >= 31 and result["duplicate"] >= 2
+    assert result["skipped"] == 1  # samples/bad/not-an-article.json
+    first = table_counts(db)
+    with open_warehouse(db, read_only=True) as con:
+        row = con.execute(
+            "select title, body, published_at::date, authors, source, article_id from articles"
+            " where body like '%13th meeting of the Azerbaijan-Turkey%'"
+        ).fetchall()
+        assert len(row) == 1
+        title, body, day, authors, source, article_id = row[0]
+        topics = {r[0] for r in con.execute("select topic from article_topics where article_id = ?",
+                                            [article_id]).fetchall()}  # fmt: skip
+        run = con.execute("select status, read, new, duplicate, skipped, failed, skips from runs").fetchone()
+    assert str(day) == "2021-05-31" and "Vafa Ismayilova" in authors and title and source == "AzerNews"
+    assert body.endswith("to end the war in Nagorno-Karabakh.")
+    assert "date 2021" not in body and "--" not in body and "Follow us on Twitter" not in body
+    assert topics & {"medtop:16000000", "medtop:11000000"}
+    assert run[:6] == ("completed", result["read"], result["new"], result["duplicate"], 1, 0)
+    assert json.loads(run[6])[0]["source_uri"].endswith("not-an-article.json#item0")
+    artifact = read_artifact("newsflow-ingest", result["run_id"])
+    assert result["run_id"] in artifact and f"| {result['read']} | {result['new']} |" in artifact
+
+    again = ingest_flow(paths=[str(SAMPLES)], db=db)
+    assert again["new"] == 0 and again["duplicate"] == result["new"] + result["duplicate"]
+    second = table_counts(db)
+    assert {k: v for k, v in second.items() if k != "runs"} == {k: v for k, v in first.items() if k != "runs"}
+    assert second["runs"] == first["runs"] + 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_retags_a_date_range_only(db, fixtures, tmp_path, monkeypatch):
+    ingest_flow(paths=[str(fixtures / "json")], db=db)
+    extra = tmp_path / "extra.toml"
+    extra.write_text('version = "local-2"\n[[topic]]\ncode = "local:skiing"\nlabel = "skiing"\n'
+                     'strong = ["ski lifts", "snowfall"]\n')  # fmt: skip
+    monkeypatch.setenv("NEWSFLOW_TAXONOMY", str(extra))
+    before = table_counts(db)
+    result = backfill_flow(since="2025-11-01", until="2025-12-01", db=db)
+    assert result["read"] == 2 and result["new"] == 0 and result["failed"] == 0
+    with open_warehouse(db, read_only=True) as con:
+        versions = dict(con.execute("select title, tagger_version from articles").fetchall())
+        skiing = con.execute("select a.title from article_topics t join articles a using (article_id)"
+                             " where t.topic = 'local:skiing'").fetchall()  # fmt: skip
+    assert skiing == [("Ski lifts open early after snowfall",)]
+    assert versions["Ski lifts open early after snowfall"].endswith("+local-2")
+    assert versions["Ferry fares frozen for a second year"] == "newsflow-iptc-1"  # outside the range
+    after = table_counts(db)
+    assert after["articles"] == before["articles"] and after["runs"] == before["runs"] + 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_rereads_paths_and_refreshes_without_duplicating(db, fixtures, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(fixtures / "text", folder)
+    ingest_flow(paths=[str(folder)], db=db)
+    before = table_counts(db)
+    page = folder / "titled.txt"
+    page.write_text(page.read_text().replace("forty years", "forty-one years"))
+    result = backfill_flow(paths=[str(folder)], db=db)
+    assert result["new"] == 0 and result["duplicate"] == before["articles"]
+    with open_warehouse(db, read_only=True) as con:
+        bodies = [r[0] for r in con.execute("select body from articles where title like 'Lighthouse%'").fetchall()]
+    assert len(bodies) == 1 and "forty-one years" in bodies[0]
+    assert table_counts(db)["articles"] == before["articles"]

@@ -1,0 +1,71 @@
+import time
+import tracemalloc
+from datetime import UTC, datetime
+
+import pytest
+
+from tasks.decode import UnreadableInput
+from tasks.parse_feed import UnsafeFeed, parse_feed, parse_feed_articles
+
+
+def test_rss2_entries_content_and_duplicate_guids(fixtures):
+    batch = parse_feed_articles((fixtures / "feeds" / "rss2.xml").read_bytes(), "rss2.xml")
+    titles = [a.title for a in batch.articles]
+    assert titles == ["Council votes to rebuild the old market hall", "Rowing club wins regional title"]
+    hall = batch.articles[0]
+    assert hall.body.startswith("The town council voted on Monday")  # full content, not the summary
+    assert hall.authors == ["Amir Haddad"] and hall.source == "River Town Gazette"
+    assert hall.published_at == datetime(2025, 3, 4, 8, 30, tzinfo=UTC)
+    assert hall.categories == ["Politics"] and hall.url == "https://rivertown.example/news/market-hall"
+    assert batch.articles[1].body.startswith("The rowing club's eight")  # escaped HTML summary
+    assert [s.reason for s in batch.skips] == ["feed entry has no content or summary"]
+
+
+def test_atom_and_rss1(fixtures):
+    atom = parse_feed_articles((fixtures / "feeds" / "atom.atom").read_bytes(), "atom.atom").articles
+    assert atom[0].authors == ["Dr Sofia Lind"] and "water vapour" in atom[0].body
+    rdf = parse_feed((fixtures / "feeds" / "rss1.rdf").read_bytes(), "rss1.rdf")
+    assert rdf.version == "rss10" and rdf.entries[0].title == "Town wins award for cleanest beach"
+
+
+def test_latin1_feed_is_decoded(fixtures):
+    (article,) = parse_feed_articles((fixtures / "feeds" / "latin1.xml").read_bytes(), "latin1.xml").articles
+    assert article.title == "Fête de la musique à Montélimar"
+    assert article.source == "Le Journal du Café"
+
+
+def test_entity_blowup_is_refused_fast_in_bounded_memory():
+    entity = "A" * 50_000
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "{entity}">]>'
+        f'<rss version="2.0"><channel><title>t</title><item><description>{"&big;" * 50_000}'
+        "</description></item></channel></rss>"
+    ).encode()
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(UnsafeFeed):
+        parse_feed(data, "bomb.xml")
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 1.0 and peak < 20 * 2**20  # the expansion would be 2.5 GB
+
+
+def test_external_entity_is_refused():
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel>&x;</channel></rss>'
+    )
+    with pytest.raises(UnsafeFeed):
+        parse_feed(data, "xxe.xml")
+
+
+def test_html_page_is_not_a_feed(fixtures):
+    with pytest.raises(UnreadableInput, match="not a feed"):
+        parse_feed((fixtures / "bad" / "not-a-feed.rss").read_bytes(), "not-a-feed.rss")
+
+
+def test_feed_bytes_are_never_opened_as_a_path(tmp_path):
+    secret = tmp_path / "secret.xml"
+    secret.write_text('<rss version="2.0"><channel><title>Secret</title></channel></rss>')
+    with pytest.raises(UnreadableInput):
+        parse_feed(str(secret).encode(), "x")

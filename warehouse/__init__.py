@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: migrations, loads, runs and read-only queries. Never imports Prefect."""

@@ -1,0 +1,132 @@
+"""Load one batch in one transaction: new articles, their topics, and a sighting for every copy seen.
+
+Inputs are Arrow tables whose columns match `ARTICLE_COLUMNS`, `TOPIC_COLUMNS` and `SIGHTING_COLUMNS`.
+An incoming article that matches a stored one by id, canonical URL or content hash adds no row; its
+sighting is recorded against the stored article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+ARTICLE_COLUMNS = (
+    "article_id", "url", "source", "source_uri", "title", "body", "authors", "published_at", "language",
+    "content_hash", "cluster_id", "run_id", "ingested_at", "description", "categories", "input_format",
+    "extractor", "word_count", "tagger_version",
+)  # fmt: skip
+TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
+SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri")
+
+
+@dataclass(slots=True)
+class LoadCounts:
+    new: int = 0
+    duplicate: int = 0
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    articles: pa.Table,
+    topics: pa.Table,
+    sightings: pa.Table,
+    run_id: str,
+    now: datetime,
+    refresh: bool = False,
+) -> LoadCounts:
+    """Insert what is new and record every sighting, all or nothing; `refresh` also rewrites stored copies."""
+    if sightings.num_rows == 0:
+        return LoadCounts()
+    con.begin()
+    try:
+        con.register("incoming_articles", articles)
+        con.register("incoming_topics", topics)
+        con.register("incoming_sightings", sightings)
+        con.execute(MATCH_SQL)
+        new = con.execute("select count(*) from batch_match where existing_id is null").fetchone()[0]
+        con.execute(INSERT_ARTICLES_SQL)
+        con.execute(INSERT_TOPICS_SQL)
+        if refresh:
+            con.execute(REFRESH_ARTICLES_SQL, {"now": now})
+            con.execute(REFRESH_TOPICS_DELETE_SQL)
+            con.execute(REFRESH_TOPICS_INSERT_SQL)
+        con.execute(UPSERT_SIGHTINGS_SQL, {"run_id": run_id, "now": now})
+        con.execute("drop table batch_match")
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    finally:
+        for name in ("incoming_articles", "incoming_topics", "incoming_sightings"):
+            con.unregister(name)
+    return LoadCounts(new=new, duplicate=sightings.num_rows - new)
+
+
+MATCH_SQL = """
+create or replace temp table batch_match as
+with by_url as (
+    select url, min(article_id) as article_id from articles
+    where url in (select url from incoming_articles where url is not null) group by url
+), by_hash as (
+    select content_hash, min(article_id) as article_id from articles
+    where content_hash in (select content_hash from incoming_articles) group by content_hash
+)
+select i.article_id as incoming_id,
+       coalesce(by_id.article_id, by_url.article_id, by_hash.article_id) as existing_id
+from incoming_articles i
+left join articles by_id on by_id.article_id = i.article_id
+left join by_url on by_url.url = i.url
+left join by_hash on by_hash.content_hash = i.content_hash
+"""
+
+INSERT_ARTICLES_SQL = f"""
+insert into articles ({", ".join(ARTICLE_COLUMNS)})
+select {", ".join("i." + c for c in ARTICLE_COLUMNS)}
+from incoming_articles i join batch_match m on m.incoming_id = i.article_id
+where m.existing_id is null
+"""
+
+INSERT_TOPICS_SQL = f"""
+insert into article_topics ({", ".join(TOPIC_COLUMNS)})
+select {", ".join("t." + c for c in TOPIC_COLUMNS)}
+from incoming_topics t join batch_match m on m.incoming_id = t.article_id
+where m.existing_id is null
+"""
+
+REFRESHED = ("title", "body", "authors", "language", "content_hash", "description", "categories", "extractor",
+             "word_count", "tagger_version")  # fmt: skip
+REFRESH_ARTICLES_SQL = f"""
+update articles set {", ".join(f"{c} = i.{c}" for c in REFRESHED)},
+    published_at = coalesce(i.published_at, articles.published_at), updated_at = $now
+from incoming_articles i join batch_match m on m.incoming_id = i.article_id
+where m.existing_id is not null and articles.article_id = m.existing_id
+"""
+
+REFRESH_TOPICS_DELETE_SQL = """
+delete from article_topics
+where article_id in (select existing_id from batch_match where existing_id is not null)
+"""
+
+REFRESH_TOPICS_INSERT_SQL = f"""
+insert into article_topics ({", ".join(TOPIC_COLUMNS)})
+select m.existing_id, {", ".join("t." + c for c in TOPIC_COLUMNS[1:])}
+from incoming_topics t join batch_match m on m.incoming_id = t.article_id
+where m.existing_id is not null
+"""
+
+UPSERT_SIGHTINGS_SQL = """
+insert into sightings
+select article_id, any_value(source), url, source_uri, $run_id, $now, $run_id, $now, 1
+from (
+    select coalesce(m.existing_id, s.article_id) as article_id, s.source, coalesce(s.url, '') as url, s.source_uri
+    from incoming_sightings s left join batch_match m on m.incoming_id = s.article_id
+)
+group by article_id, url, source_uri
+on conflict (article_id, source_uri, url) do update set
+    last_run_id = excluded.last_run_id,
+    last_seen_at = excluded.last_seen_at,
+    times_seen = sightings.times_seen + 1
+"""

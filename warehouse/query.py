@@ -1,0 +1,22 @@
+"""Read-only SQL for people: run one query and return its columns and rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from warehouse.connect import WarehouseError, open_warehouse
+
+
+def run_query(path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run `sql` on a read-only connection; SQL errors come back as WarehouseError with DuckDB's message."""
+    with open_warehouse(path, read_only=True) as con:
+        try:
+            cursor = con.execute(sql)
+        except duckdb.Error as error:
+            raise WarehouseError(str(error).splitlines()[0]) from error
+        if cursor.description is None:
+            return [], []
+        columns = [d[0] for d in cursor.description]
+        return columns, cursor.fetchall()

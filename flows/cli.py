@@ -113,6 +113,16 @@ def prepare_run(args: argparse.Namespace) -> Path:
     return db
 
 
+def start_reader_processes(workers: int | None) -> None:
+    """Fork the reader processes in the background; the flow's first batch finds them ready."""
+    import threading
+
+    from tasks.pool import default_workers
+    from tasks.prepare import start_workers
+
+    threading.Thread(target=start_workers, args=(workers or default_workers(),), daemon=True).start()
+
+
 def run_options(args: argparse.Namespace) -> dict:
     options = {"workers": args.workers}
     if args.batch_size:
@@ -125,6 +135,7 @@ def command_ingest(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     db = prepare_run(args)
+    start_reader_processes(args.workers)  # they fork and load while Prefect starts its server
     from flows.ingest import ingest_flow
 
     started = time.perf_counter()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.pipeline import chunked, load_prepared, recorded_run
+from flows.pipeline import FIRST_BATCH, chunked, load_prepared, recorded_run
 from tasks.pool import default_workers, shutdown_pool
-from tasks.prepare import current_taxonomy
+from tasks.prepare import current_taxonomy, start_workers
 from tasks.progress import Progress
 from tasks.read_files import discover_files
 from tasks.run_record import utc_now
@@ -30,6 +30,8 @@ def ingest_flow(
     with recorded_run(db_path, "ingest", parameters) as state:
         files, skips = discover_files(paths)
         state.record_skips(skips)
+        if len(files) > FIRST_BATCH:
+            start_workers(workers)
         bar = Progress(total=len(files), label="ingest", enabled=progress)
         try:
             chunks = list(chunked(files, batch_size))

@@ -14,9 +14,9 @@ from tasks.models import Article, Batch, Skip
 MIN_BODY_CHARS = 40
 MAX_BOILERPLATE_CHARS = 160
 ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ODD_SPACE = r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+SPACES = re.compile(rf"(?:{ODD_SPACE}| (?= |{ODD_SPACE}))[ {ODD_SPACE[1:-1]}]*")  # not single plain spaces
 BLANK_LINES = re.compile(r"\n\s*\n")
 SOCIAL = r"(?:twitter|x|facebook|instagram|linkedin|telegram|youtube|tiktok|threads|whatsapp|bluesky|mastodon)"
 BOILERPLATE = re.compile(
@@ -62,7 +62,6 @@ def normalise_characters(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = INVISIBLE.sub("", text)
-    text = CONTROL.sub("", text.replace("\t", " "))
     return SPACES.sub(" ", text)
 
 

@@ -12,7 +12,8 @@ from tasks.models import Article
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
                    "igshid", "_ga", "_gl", "ocid", "cmpid", "ito", "__twitter_impression", "s_cid"}  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}
-HASH_TEXT = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"[^\W_]+")
+ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -41,8 +42,10 @@ def canonical_url(url: str | None) -> str | None:
 
 
 def content_hash(body: str) -> str:
-    """SHA-256 of the body's words, case-folded: spacing, punctuation and case do not change it."""
-    words = HASH_TEXT.findall(unicodedata.normalize("NFKC", body).casefold())
+    """SHA-256 of the body's words (runs of letters and digits), case-folded: spacing, punctuation and case
+    do not change it."""
+    text = unicodedata.normalize("NFKC", body).casefold()
+    words = text.translate(ASCII_NON_WORD).split() if text.isascii() else WORD.findall(text)
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
 
 

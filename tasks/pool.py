@@ -38,6 +38,15 @@ def get_pool(workers: int) -> ProcessPoolExecutor:
         return _pool
 
 
+def warm_pool(workers: int, initialise: Callable[[], object] | None = None) -> None:
+    """Start the workers now (e.g. while Prefect starts its server) instead of at the first batch."""
+    if workers <= 1:
+        return
+    pool = get_pool(workers)
+    for _ in range(workers):
+        pool.submit(initialise or int)
+
+
 def shutdown_pool() -> None:
     global _pool
     with _lock:

@@ -9,7 +9,7 @@ from pathlib import Path
 from tasks.clean import clean_articles
 from tasks.identity import assign_identity
 from tasks.models import Batch
-from tasks.pool import map_in_pool
+from tasks.pool import map_in_pool, warm_pool
 from tasks.read_files import read_file
 from tasks.tag import cached_tagger, tag_articles, taxonomy_paths
 
@@ -33,6 +33,16 @@ def prepare_files(paths: list[str], now: datetime, workers: int = 1, taxonomy: t
     for result in map_in_pool(job, paths, workers):
         batch.extend(result)
     return batch
+
+
+def warm_up(taxonomy: tuple[str, ...]) -> None:
+    """Build the tagger in a worker before its first batch."""
+    cached_tagger(taxonomy)
+
+
+def start_workers(workers: int) -> None:
+    """Fork the reader processes and build their taggers ahead of the first batch."""
+    warm_pool(workers, partial(warm_up, current_taxonomy()))
 
 
 def current_taxonomy() -> tuple[str, ...]:

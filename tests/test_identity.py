@@ -30,6 +30,11 @@ def test_content_hash_ignores_case_spacing_and_punctuation():
     assert a != content_hash("The council met on Tuesday. It voted.")
 
 
+def test_content_hash_reads_words_the_same_in_ascii_and_unicode_text():
+    assert content_hash("snake_case, co-op") == content_hash("snake case co op")
+    assert content_hash("Café_au lait") == content_hash("café au LAIT")
+
+
 def test_content_hash_is_pinned():
     assert content_hash("Hello, World!") == "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
 

@@ -10,6 +10,8 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# programs started by .venv/bin/python find `newsflow` as in an activated venv (the scoring tools call it)
+	$(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' | xargs -I{} cp tasks/data/venv_path.pth {}/newsflow_venv_path.pth
 	touch $(STAMP)
 
 run: $(STAMP)

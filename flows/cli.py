@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(handler=command_sql)
 
-    run = commands.add_parser("run", help="the demo: ingest the bundled samples/ and show a query")
+    run = commands.add_parser("run", help="fetch and read a sources file; without one, the bundled demo")
+    run.add_argument("--sources", metavar="FILE", help="a sources file (TOML) of feeds and folders")
     add_run_options(run, db_help)
     run.set_defaults(handler=command_run)
     return parser
@@ -164,6 +165,8 @@ def command_backfill(args: argparse.Namespace) -> int:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    if args.sources:
+        return run_sources(args)
     samples = SAMPLES if SAMPLES.is_dir() else Path("samples")
     if samples.is_absolute() and samples.is_relative_to(Path.cwd()):
         samples = samples.relative_to(Path.cwd())
@@ -180,6 +183,25 @@ def command_run(args: argparse.Namespace) -> int:
     print(f'\nExample query ({db}):\n  newsflow sql "{EXAMPLE_QUERY}"\n')
     columns, rows = run_query(db, EXAMPLE_QUERY)
     print(format_table(columns, rows))
+    return 0
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    from tasks.sources import SourcesError, load_sources
+
+    try:
+        load_sources(args.sources)
+    except SourcesError as error:
+        raise UsageError(str(error)) from None
+    db = prepare_run(args)
+    start_reader_processes(args.workers)
+    from flows.sources import sources_flow
+
+    started = time.perf_counter()
+    result = sources_flow(sources_file=str(args.sources), db=str(db), progress=sys.stderr.isatty(), **run_options(args))
+    print_run_summary("sources", result, db, time.perf_counter() - started)
+    for feed, counts in sorted(result.get("feeds", {}).items()):
+        print(f"  {feed}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
 
 

@@ -12,11 +12,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.utilities.annotations import quote
 
 from tasks.models import Batch
+from tasks.pool import shutdown_pool
+from tasks.prepare import current_taxonomy, start_workers
+from tasks.progress import Progress
 from tasks.report import render_markdown
-from tasks.run_record import RunState, begin_run, end_run
+from tasks.run_record import RunState, begin_run, end_run, utc_now
 from tasks.settings import DEFAULT_LOCK_WAIT_SECONDS
-from tasks.steps import load_task
+from tasks.steps import load_task, prepare_files_task
 from warehouse.connect import hold_warehouse
+from warehouse.load import LoadCounts
 
 FIRST_BATCH = 50
 
@@ -51,20 +55,41 @@ def publish_summary(state: RunState, status: str) -> None:
         logging.getLogger(__name__).warning("could not publish the run artifact: %s", error)
 
 
-def load_prepared(state: RunState, batch: Batch, now: datetime, refresh: bool = False) -> None:
+def load_prepared(state: RunState, batch: Batch, now: datetime, refresh: bool = False) -> LoadCounts | None:
     """Count a prepared batch on the run and load it; a failed load is counted, not fatal."""
     state.record_read(batch.read)
     state.record_skips(batch.skips)
     if not batch.articles:
-        return
+        return LoadCounts()
     try:
         loaded = load_task(state.db, quote(batch.articles), state.run_id, now, refresh)
     except Exception as error:
         get_run_logger().error("loading a batch of %d failed: %s", len(batch.articles), error)
         first = batch.articles[0].source_uri
         state.record_failure(f"batch of {len(batch.articles)} from {first}", str(error), len(batch.articles))
-        return
+        return None
     state.record_load(loaded, refresh)
+    return loaded
+
+
+def ingest_files(state: RunState, files: list[str], batch_size: int, workers: int, progress: bool = False) -> None:
+    """Read, prepare and load files in batches; the next batch is prepared on the workers while one loads."""
+    taxonomy = current_taxonomy()
+    if len(files) > FIRST_BATCH:
+        start_workers(workers)
+    bar = Progress(total=len(files), label="ingest", enabled=progress)
+    try:
+        chunks = list(chunked(files, batch_size))
+        pending = prepare_files_task.submit(chunks[0], utc_now(), workers, taxonomy) if chunks else None
+        for index, chunk in enumerate(chunks):
+            batch = pending.result()
+            if index + 1 < len(chunks):
+                pending = prepare_files_task.submit(chunks[index + 1], utc_now(), workers, taxonomy)
+            load_prepared(state, batch, utc_now())
+            bar.advance(len(chunk))
+    finally:
+        bar.close()
+        shutdown_pool()
 
 
 def chunked(items: list, size: int, first: int = FIRST_BATCH) -> Iterator[list]:

@@ -11,7 +11,7 @@ from tasks.dates import check_published
 from tasks.language import detect_language, normalise_language
 from tasks.models import Article, Batch, Skip
 
-MIN_BODY_CHARS = 40
+MIN_BODY_CHARS = 40  # below this a text is not an article, unless it is a titled story with a URL (a brief)
 MAX_BOILERPLATE_CHARS = 160
 ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -104,7 +104,7 @@ def clean_articles(batch: Batch, now: datetime) -> tuple[Batch, int]:
     dropped = 0
     for article in batch.articles:
         dropped += clean_article(article, now)
-        if len(article.body) < MIN_BODY_CHARS:
+        if len(article.body) < (1 if article.title and article.url else MIN_BODY_CHARS):
             kept.skips.append(Skip(article.source_uri, "no article text after cleaning"))
         else:
             kept.articles.append(article)

@@ -29,6 +29,7 @@ TOPIC_SCHEMA = pa.schema(
         ("terms", pa.list_(pa.string())), ("tagger_version", pa.string()),
     ]
 )  # fmt: skip
+ENTRY_SCHEMA = pa.schema([("feed_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string())])
 SIGHTING_SCHEMA = pa.schema(
     [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string())]
 )
@@ -93,5 +94,14 @@ def load_articles(
     """Deduplicate inside the batch, then load it in one transaction; `refresh` rewrites stored copies."""
     unique, copies = dedupe_batch(articles)
     tables = to_tables(unique, copies, run_id, now)
+    entries = entries_table(unique + copies)
     with open_warehouse(db) as con:
-        return load_batch(con, *tables, run_id=run_id, now=now, refresh=refresh)
+        return load_batch(con, *tables, run_id=run_id, now=now, refresh=refresh, entries=entries)
+
+
+def entries_table(articles: list[Article]) -> pa.Table | None:
+    """The feed entries these articles came from, so later runs skip them."""
+    rows = [(a.feed_key, a.entry_key, a.article_id) for a in articles if a.feed_key and a.entry_key]
+    if not rows:
+        return None
+    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(ENTRY_SCHEMA.names)}, schema=ENTRY_SCHEMA)

@@ -34,6 +34,8 @@ class Article:
     input_format: str = ""
     extractor: str = ""
     identity_key: str | None = None  # what names the article when it has no URL: its file, or feed GUID
+    feed_key: str | None = None  # the feed (as the sources file names it) and entry this article came from
+    entry_key: str | None = None
     # filled by later stages
     canonical_url: str | None = None
     content_hash: str | None = None

@@ -55,8 +55,8 @@ def screen_feed(data: bytes) -> None:
         defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
         raise UnsafeFeed(f"unsafe XML refused: {type(error).__name__}") from error
-    except (ParseError, ValueError):
-        pass  # not well-formed: feedparser's loose parser may still read it, and it has no entities
+    except (ParseError, ValueError, LookupError):
+        pass  # not well-formed (or an unknown encoding): feedparser's loose parser may still read it
 
 
 def parse_feed(data: bytes, location: str, content_type: str | None = None) -> ParsedFeed:
@@ -122,7 +122,8 @@ def clean(text: str | None) -> str | None:
     return " ".join(html_to_text(text).split()) or None if text else None
 
 
-def entry_to_article(entry: FeedEntry, feed: ParsedFeed, source_uri: str) -> Article:
+def entry_to_article(entry: FeedEntry, feed_title: str | None, source_uri: str) -> Article:
+    """An article from the entry's own content and metadata."""
     return Article(
         source_uri=source_uri,
         body=entry.text,
@@ -131,11 +132,11 @@ def entry_to_article(entry: FeedEntry, feed: ParsedFeed, source_uri: str) -> Art
         authors=entry.authors,
         published_at=entry.published_at,
         date_explicit=entry.published_at is not None,
-        source=feed.title,
+        source=feed_title,
         categories=entry.categories,
         input_format="feed",
         extractor=FEED_EXTRACTOR,
-        identity_key=f"{feed.link or source_uri}#{entry.key}",
+        identity_key=f"{source_uri}#{entry.key}",
     )
 
 
@@ -145,7 +146,7 @@ def parse_feed_articles(data: bytes, source_uri: str) -> Batch:
     batch = Batch()
     for entry in feed.entries:
         if entry.text.strip():
-            batch.articles.append(entry_to_article(entry, feed, source_uri))
+            batch.articles.append(entry_to_article(entry, feed.title, source_uri))
         else:
             batch.skips.append(Skip(f"{source_uri}#{entry.key}", "feed entry has no content or summary"))
     if not feed.entries:

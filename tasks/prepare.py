@@ -7,11 +7,17 @@ from functools import partial
 from pathlib import Path
 
 from tasks.clean import clean_articles
+from tasks.decode import UnreadableInput
+from tasks.extract_page import extract_page
+from tasks.fetch_pages import PageResult
 from tasks.identity import assign_identity
-from tasks.models import Batch
+from tasks.models import Article, Batch, Skip
+from tasks.parse_feed import entry_to_article
 from tasks.pool import map_in_pool, warm_pool
 from tasks.read_files import read_file
 from tasks.tag import cached_tagger, tag_articles, taxonomy_paths
+
+PAGE_VS_FEED = 0.5  # a page giving less than half the feed's text (a paywall, a teaser) loses to the feed
 
 
 def prepare_articles(batch: Batch, now: datetime, taxonomy: tuple[str, ...] | None = None) -> Batch:
@@ -47,3 +53,50 @@ def start_workers(workers: int) -> None:
 
 def current_taxonomy() -> tuple[str, ...]:
     return tuple(str(Path(p)) for p in taxonomy_paths())
+
+
+def article_from_page(result: PageResult) -> Article:
+    """The page's article with the entry's metadata filling its gaps; the entry's own content when the page
+    could not be fetched or read, or gave much less text than the feed did."""
+    job = result.job
+    entry = job.entry
+    feed_article = entry_to_article(entry, job.feed_title, job.feed_url)
+    article = feed_article
+    if result.html:
+        try:
+            page = extract_page(result.html, source_uri=result.url or entry.link, url=result.url or entry.link)
+        except UnreadableInput:
+            page = None
+        if page is not None and len(page.body) >= PAGE_VS_FEED * len(feed_article.body):
+            article = page
+            article.title = article.title or entry.title
+            article.authors = article.authors or entry.authors
+            if article.published_at is None and entry.published_at is not None:
+                article.published_at, article.date_explicit = entry.published_at, True
+            article.categories = article.categories or entry.categories
+    article.source = job.source
+    article.url = article.url or entry.link
+    article.feed_key, article.entry_key = job.feed_key, job.entry_key
+    article.identity_key = f"{job.feed_key}#{job.entry_key}"
+    return article
+
+
+def prepare_page(result: PageResult, now: datetime, taxonomy: tuple[str, ...]) -> Batch:
+    try:
+        article = article_from_page(result)
+    except Exception as error:  # a bad page costs one entry, not the run
+        return Batch(skips=[Skip(result.job.entry.link or result.job.feed_url, f"{type(error).__name__}: {error}",
+                                 failed=True)])  # fmt: skip
+    if not article.body.strip():
+        return Batch(skips=[Skip(result.job.entry.link or result.job.feed_url, "entry has no content")])
+    return prepare_articles(Batch(articles=[article], read=1), now, taxonomy)
+
+
+def prepare_pages(results: list[PageResult], now: datetime, workers: int = 1,
+                  taxonomy: tuple[str, ...] | None = None) -> Batch:  # fmt: skip
+    """Extract, clean, identify and tag fetched pages over `workers` processes."""
+    job = partial(prepare_page, now=now, taxonomy=taxonomy or current_taxonomy())
+    batch = Batch()
+    for result in map_in_pool(job, results, workers):
+        batch.extend(result)
+    return batch

@@ -23,6 +23,11 @@ def render_markdown(state: RunState, status: str) -> str:
     if c.extra:
         lines += ["", "| counter | value |", "|---|---:|"]
         lines += [f"| {key} | {value} |" for key, value in sorted(c.extra.items())]
+    if state.feeds:
+        names = sorted({key for counter in state.feeds.values() for key in counter})
+        lines += ["", "## Feeds", "", "| feed | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+        for feed, counter in sorted(state.feeds.items()):
+            lines.append(f"| {feed} | " + " | ".join(str(counter.get(n, 0)) for n in names) + " |")
     if state.skips:
         lines += ["", "## Skipped inputs", "", "| reason | count |", "|---|---:|"]
         lines += [f"| {reason} | {n} |" for reason, n in state.skip_reasons().most_common()]
@@ -30,21 +35,4 @@ def render_markdown(state: RunState, status: str) -> str:
         lines += [f"| `{s.source_uri}` | {s.reason} |" for s in state.skips[:MAX_LISTED]]
         if len(state.skips) > MAX_LISTED:
             lines.append(f"| … and {len(state.skips) - MAX_LISTED} more | see `runs.skips` |")
-    return "\n".join(lines)
-
-
-def render_text(state: RunState, status: str) -> str:
-    """The few lines the CLI prints after a run."""
-    c = state.counts
-    seconds = (utc_now() - state.started).total_seconds()
-    lines = [
-        f"{state.flow} run {state.run_id} {status} in {seconds:.1f}s: read {c.read}, new {c.new}, "
-        f"duplicate {c.duplicate}, skipped {c.skipped}, failed {c.failed}  ({state.db})"
-    ]
-    for key, value in sorted(c.extra.items()):
-        lines.append(f"  {key}: {value}")
-    for skip in state.skips[:10]:
-        lines.append(f"  {'failed' if skip.failed else 'skipped'} {skip.source_uri}: {skip.reason}")
-    if len(state.skips) > 10:
-        lines.append(f"  … and {len(state.skips) - 10} more (select skips from runs where run_id = '{state.run_id}')")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ class RunState:
     started: datetime
     counts: RunCounts = field(default_factory=RunCounts)
     skips: list[Skip] = field(default_factory=list)
+    feeds: dict[str, Counter] = field(default_factory=dict)  # per-feed counters of a sources run
 
     def record_read(self, articles: int) -> None:
         self.counts.read += articles
@@ -41,10 +42,17 @@ class RunState:
         self.skips.append(Skip(source_uri, reason, failed=True))
         self.counts.failed += items
 
+    def count(self, name: str, value: int = 1, feed: str | None = None) -> None:
+        """Add to a named counter of the run, and of one feed when given."""
+        self.counts.extra[name] = self.counts.extra.get(name, 0) + value
+        if feed is not None:
+            self.feeds.setdefault(feed, Counter())[name] += value
+
     def summary(self, listed: int = 50) -> dict:
         """Counts and the first skipped inputs, as the flows return them."""
         skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in self.skips]
-        return {"run_id": self.run_id, **self.counts.as_dict(), "skips": skips[:listed]}
+        feeds = {name: dict(counter) for name, counter in self.feeds.items()}
+        return {"run_id": self.run_id, **self.counts.as_dict(), "feeds": feeds, "skips": skips[:listed]}
 
     def skip_reasons(self) -> Counter:
         return Counter(s.reason.split(":")[0] for s in self.skips)
@@ -66,4 +74,5 @@ def begin_run(db: str | Path, flow: str, parameters: dict, run_id: str | None = 
 def end_run(state: RunState, status: str) -> None:
     skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in state.skips]
     with open_warehouse(state.db) as con:
-        finish_run(con, state.run_id, status, state.counts, skips, utc_now())
+        feeds = {name: dict(counter) for name, counter in state.feeds.items()}
+        finish_run(con, state.run_id, status, state.counts, skips, utc_now(), feeds)

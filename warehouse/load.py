@@ -20,12 +20,14 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
 SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri")
+ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id")
 
 
 @dataclass(slots=True)
 class LoadCounts:
     new: int = 0
     duplicate: int = 0
+    new_ids: frozenset[str] = frozenset()
 
 
 def load_batch(
@@ -36,8 +38,10 @@ def load_batch(
     run_id: str,
     now: datetime,
     refresh: bool = False,
+    entries: pa.Table | None = None,
 ) -> LoadCounts:
-    """Insert what is new and record every sighting, all or nothing; `refresh` also rewrites stored copies."""
+    """Insert what is new and record every sighting (and feed entry), all or nothing; `refresh` also
+    rewrites stored copies."""
     if sightings.num_rows == 0:
         return LoadCounts()
     con.begin()
@@ -45,8 +49,12 @@ def load_batch(
         con.register("incoming_articles", articles)
         con.register("incoming_topics", topics)
         con.register("incoming_sightings", sightings)
+        if entries is not None:
+            con.register("incoming_entries", entries)
         con.execute(MATCH_SQL)
-        new = con.execute("select count(*) from batch_match where existing_id is null").fetchone()[0]
+        new_ids = frozenset(
+            row[0] for row in con.execute("select incoming_id from batch_match where existing_id is null").fetchall()
+        )
         con.execute(INSERT_ARTICLES_SQL)
         con.execute(INSERT_TOPICS_SQL)
         if refresh:
@@ -54,15 +62,18 @@ def load_batch(
             con.execute(REFRESH_TOPICS_DELETE_SQL)
             con.execute(REFRESH_TOPICS_INSERT_SQL)
         con.execute(UPSERT_SIGHTINGS_SQL, {"run_id": run_id, "now": now})
+        if entries is not None:
+            con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
         con.execute("drop table batch_match")
         con.commit()
     except Exception:
         con.rollback()
         raise
     finally:
-        for name in ("incoming_articles", "incoming_topics", "incoming_sightings"):
-            con.unregister(name)
-    return LoadCounts(new=new, duplicate=sightings.num_rows - new)
+        for name in ("incoming_articles", "incoming_topics", "incoming_sightings", "incoming_entries"):
+            if name != "incoming_entries" or entries is not None:
+                con.unregister(name)
+    return LoadCounts(new=len(new_ids), duplicate=sightings.num_rows - len(new_ids), new_ids=new_ids)
 
 
 MATCH_SQL = """
@@ -129,4 +140,12 @@ on conflict (article_id, source_uri, url) do update set
     last_run_id = excluded.last_run_id,
     last_seen_at = excluded.last_seen_at,
     times_seen = sightings.times_seen + 1
+"""
+
+INSERT_ENTRIES_SQL = """
+insert into feed_entries
+select e.feed_key, e.entry_key, any_value(coalesce(m.existing_id, e.article_id)), $run_id, $now
+from incoming_entries e left join batch_match m on m.incoming_id = e.article_id
+group by e.feed_key, e.entry_key
+on conflict do nothing
 """

@@ -45,6 +45,7 @@ def finish_run(
     counts: RunCounts,
     skips: list[dict],
     now: datetime,
+    feeds: dict[str, dict[str, int]] | None = None,
 ) -> None:
     """Record the outcome and counts; the skipped inputs are named (the first 1,000) in `runs.skips`."""
     con.execute(
@@ -52,7 +53,7 @@ def finish_run(
         " failed = ?, skips = ?, counts = ? where run_id = ?",
         [
             now, status, counts.read, counts.new, counts.duplicate, counts.skipped, counts.failed,
-            json.dumps(skips[:MAX_LISTED_SKIPS]), json.dumps(counts.extra), run_id,
+            json.dumps(skips[:MAX_LISTED_SKIPS]), json.dumps({**counts.extra, "feeds": feeds or {}}), run_id,
         ],
     )  # fmt: skip
 

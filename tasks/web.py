@@ -1,0 +1,101 @@
+"""The web side of a sources run, as plain functions over batches of feeds and pages.
+
+One PoliteClient lives for the whole run (robots.txt rules and per-host pacing carry from the feeds to
+the pages and across batches); it is kept here by run id, never passed into tasks.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+from tasks.feeds import FeedResult, commit_feed, entry_key, fetch_feed
+from tasks.fetch_pages import PageJob, PageResult, fetch_pages
+from tasks.http import Fetcher, FetchSettings
+from tasks.polite import PoliteClient, origin_of
+from tasks.sources import Source, SourcesConfig
+from warehouse.connect import open_warehouse
+from warehouse.feeds import read_feed_states, save_feed_states, select_taken_entries
+
+_clients: dict[str, PoliteClient] = {}
+_lock = threading.Lock()
+
+
+def client_for(run_id: str, config: SourcesConfig) -> PoliteClient:
+    with _lock:
+        if run_id not in _clients:
+            settings = FetchSettings(
+                user_agent=config.user_agent,
+                deadline=config.request_deadline,
+                max_body=config.max_body_bytes,
+                allow_private_networks=config.allow_private_networks,
+                allowed_addresses=frozenset(config.allow_addresses),
+            )
+            _clients[run_id] = PoliteClient(Fetcher(settings), config.min_delay, config.max_crawl_delay)
+        return _clients[run_id]
+
+
+def close_client(run_id: str) -> None:
+    with _lock:
+        client = _clients.pop(run_id, None)
+    if client is not None:
+        client.fetcher.close()
+
+
+def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: list[Source], now: datetime
+                ) -> list[FeedResult]:  # fmt: skip
+    """Fetch every feed (different hosts at once, one host at a time) and keep the entries not taken before."""
+    client = client_for(run_id, config)
+    with open_warehouse(db) as con:
+        states = read_feed_states(con, [s.feed for s in sources])
+
+    def one(source: Source) -> FeedResult:
+        return fetch_feed(client, source, states.get(source.feed), now, config.failures_before_rest)
+
+    hosts = len({origin_of(s.feed) for s in sources}) or 1
+    with ThreadPoolExecutor(max_workers=min(8, hosts)) as pool:
+        results = list(pool.map(one, sources))
+    with open_warehouse(db) as con:
+        for result in results:
+            if result.feed is None:
+                continue
+            entries = result.feed.entries
+            taken = select_taken_entries(con, result.feed_key, [entry_key(e) for e in entries])
+            fresh = [e for e in entries if entry_key(e) not in taken]
+            result.new_entries = fresh[: result.source.max_entries]
+    return results
+
+
+def page_jobs(results: list[FeedResult]) -> list[PageJob]:
+    return [
+        PageJob(
+            source=r.source.name,
+            feed_key=r.feed_key,
+            feed_title=r.feed.title if r.feed else None,
+            feed_url=r.state.url,
+            entry=entry,
+            entry_key=entry_key(entry),
+            fetch=r.source.fetch_pages,
+        )
+        for r in results
+        for entry in r.new_entries
+    ]
+
+
+def fetch_entry_pages(run_id: str, config: SourcesConfig, jobs: list[PageJob], run_started: float
+                      ) -> list[PageResult]:  # fmt: skip
+    """Fetch the pages of new entries; none is started once the run's time budget is spent."""
+    return fetch_pages(client_for(run_id, config), jobs, deadline=run_started + config.run_seconds)
+
+
+def save_feeds(db: str | Path, results: list[FeedResult]) -> None:
+    """Store each feed's state; called after its entries are committed, so validators never run ahead."""
+    with open_warehouse(db) as con:
+        save_feed_states(con, [commit_feed(r) for r in results])
+
+
+def run_clock() -> float:
+    return time.monotonic()

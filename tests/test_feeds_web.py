@@ -1,0 +1,186 @@
+"""Feeds on a real HTTP server: conditional GET, moves, 410, Retry-After, rests, robots.txt, pacing."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tasks.feeds import commit_feed, fetch_feed
+from tasks.fetch_pages import PageJob, fetch_pages
+from tasks.http import Fetcher, FetchSettings
+from tasks.parse_feed import FeedEntry
+from tasks.polite import PoliteClient
+from tasks.sources import Source
+from tests.webfeeds import conditional, rss2
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def client():
+    settings = FetchSettings(allowed_addresses=frozenset({"127.0.0.1", "::1"}), backoff=0.01, retries=1, deadline=5)
+    polite = PoliteClient(Fetcher(settings), min_delay=0.0)
+    yield polite
+    polite.fetcher.close()
+
+
+def source_for(httpserver, path: str = "/feed.xml") -> Source:
+    return Source(name="Test feed", feed=httpserver.url_for(path))
+
+
+@pytest.mark.parametrize(("etag", "last_modified"), [(True, False), (False, True)])
+def test_200_then_304_with_etag_or_last_modified(httpserver, client, etag, last_modified):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        conditional(rss2(base, "t", 3), "application/rss+xml", use_etag=etag, use_last_modified=last_modified)
+    )
+    source = source_for(httpserver)
+    first = fetch_feed(client, source, None, NOW)
+    assert first.outcome == "fetched" and len(first.feed.entries) == 3
+    assert first.state.etag is None  # validators wait for the entries to be committed
+    state = commit_feed(first)
+    assert (state.etag is not None) == etag and (state.last_modified is not None) == last_modified
+    second = fetch_feed(client, source, state, NOW + timedelta(hours=1))
+    assert second.outcome == "not_modified" and second.feed is None
+    request = httpserver.log[-1][0]
+    assert ("If-None-Match" in request.headers) == etag
+    assert ("If-Modified-Since" in request.headers) == last_modified
+    assert [r.status_code for _, r in httpserver.log] == [200, 304]
+
+
+def test_a_permanent_move_updates_the_stored_url(httpserver, client):
+    httpserver.expect_request("/feed.xml").respond_with_data("", status=301, headers={"Location": "/new.xml"})
+    httpserver.expect_request("/new.xml").respond_with_data(
+        rss2("http://x", "t", 1), content_type="application/rss+xml"
+    )
+    result = fetch_feed(client, source_for(httpserver), None, NOW)
+    assert result.outcome == "fetched"
+    assert result.state.url == httpserver.url_for("/new.xml") and result.state.feed_key.endswith("/feed.xml")
+
+
+def test_410_disables_the_feed(httpserver, client):
+    httpserver.expect_request("/feed.xml").respond_with_data("gone", status=410)
+    source = source_for(httpserver)
+    gone = fetch_feed(client, source, None, NOW)
+    assert gone.outcome == "gone" and gone.state.status == "gone"
+    later = fetch_feed(client, source, commit_feed(gone), NOW + timedelta(days=1))
+    assert later.outcome == "disabled" and len(httpserver.log) == 1
+
+
+def test_429_retry_after_postpones_the_feed(httpserver, client):
+    httpserver.expect_request("/feed.xml").respond_with_data("busy", status=429, headers={"Retry-After": "600"})
+    source = source_for(httpserver)
+    result = fetch_feed(client, source, None, NOW)
+    assert result.outcome == "postponed"
+    assert result.state.next_attempt_at == NOW + timedelta(seconds=600)
+    assert result.state.consecutive_failures == 0
+    soon = fetch_feed(client, source, commit_feed(result), NOW + timedelta(seconds=60))
+    assert soon.outcome == "resting" and len(httpserver.log) == 1
+
+
+def test_failures_in_a_row_rest_the_feed_and_a_success_resets(httpserver, client):
+    httpserver.expect_request("/feed.xml").respond_with_data("broken", status=500)
+    source = source_for(httpserver)
+    state = None
+    for attempt in range(3):
+        result = fetch_feed(client, source, state, NOW + timedelta(minutes=attempt), failures_before_rest=3)
+        assert result.outcome == "failed" and result.error == "HTTP 500"
+        state = commit_feed(result)
+    assert state.consecutive_failures == 3 and state.next_attempt_at == NOW + timedelta(minutes=2, hours=1)
+    resting = fetch_feed(client, source, state, NOW + timedelta(minutes=30))
+    assert resting.outcome == "resting"
+    httpserver.clear()
+    httpserver.expect_request("/feed.xml").respond_with_data(rss2("http://x", "t", 1), content_type="text/xml")
+    healed = commit_feed(fetch_feed(client, source, state, NOW + timedelta(hours=2)))
+    assert healed.consecutive_failures == 0 and healed.next_attempt_at is None and healed.last_error is None
+
+
+def test_500_then_success_within_one_fetch(httpserver, client):
+    httpserver.expect_ordered_request("/feed.xml").respond_with_data("oops", status=503)
+    httpserver.expect_ordered_request("/feed.xml").respond_with_data(rss2("http://x", "t", 2), content_type="text/xml")
+    result = fetch_feed(client, source_for(httpserver), None, NOW)
+    assert result.outcome == "fetched" and len(result.feed.entries) == 2
+
+
+def test_duplicate_guids_collapse(httpserver, client, fixtures):
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        (fixtures / "feeds" / "rss2.xml").read_bytes(), content_type="application/rss+xml"
+    )
+    result = fetch_feed(client, source_for(httpserver), None, NOW)
+    keys = [e.key.rsplit("/", 1)[-1] for e in result.feed.entries]  # feedparser resolves relative GUIDs
+    assert keys == ["rivertown-1001", "rivertown-1002", "rivertown-1003"]
+
+
+def test_latin1_feed_over_http(httpserver, client, fixtures):
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        (fixtures / "feeds" / "latin1.xml").read_bytes(), content_type="application/rss+xml; charset=ISO-8859-1"
+    )
+    result = fetch_feed(client, source_for(httpserver), None, NOW)
+    assert result.feed.entries[0].title == "Fête de la musique à Montélimar"
+
+
+def test_an_html_page_is_not_a_feed(httpserver, client, fixtures):
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        (fixtures / "bad" / "not-a-feed.rss").read_bytes(), content_type="text/html"
+    )
+    result = fetch_feed(client, source_for(httpserver), None, NOW)
+    assert result.outcome == "failed" and result.error.startswith("not a feed")
+
+
+def test_entity_blowup_is_refused_fast(httpserver, client):
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + "x" * 10_000 + '"><!ENTITY b "' + "&a;" * 10_000
+        + '">]><rss version="2.0"><channel><title>t</title><item><description>' + "&b;" * 100
+        + "</description></item></channel></rss>"
+    )  # fmt: skip
+    httpserver.expect_request("/feed.xml").respond_with_data(bomb, content_type="application/rss+xml")
+    started = time.monotonic()
+    result = fetch_feed(client, source_for(httpserver), None, NOW)
+    assert result.outcome == "failed" and "entities" in result.error
+    assert time.monotonic() - started < 2
+
+
+def job(url: str) -> PageJob:
+    entry = FeedEntry(key=url, title="t", link=url, authors=[], published_at=None, categories=[], text="feed text")
+    return PageJob(source="s", feed_key="f", feed_title="F", feed_url="f", entry=entry, entry_key=url, fetch=True)
+
+
+@pytest.mark.parametrize(
+    ("robots_status", "robots_body", "blocked"),
+    [
+        (200, "User-agent: *\nDisallow: /private/\n", {"/private/a"}),
+        (200, "User-agent: newsflow\nDisallow: /*.php$\n", {"/page.php"}),
+        (403, "", {"/public/a", "/private/a", "/page.php"}),
+        (404, "", set()),
+        (500, "", {"/public/a", "/private/a", "/page.php"}),
+    ],
+)
+def test_robots_txt_rules(httpserver, client, robots_status, robots_body, blocked):
+    httpserver.expect_request("/robots.txt").respond_with_data(robots_body, status=robots_status)
+    for path in ("/public/a", "/private/a", "/page.php"):
+        httpserver.expect_request(path).respond_with_data(
+            "<html><body><p>page</p></body></html>", content_type="text/html"
+        )
+    paths = ["/public/a", "/private/a", "/page.php"]
+    results = fetch_pages(client, [job(httpserver.url_for(p)) for p in paths], deadline=time.monotonic() + 30)
+    assert {p for p, r in zip(paths, results) if r.robots_blocked} == blocked
+    assert {p for p, r in zip(paths, results) if r.html} == set(paths) - blocked
+    fetched = [request.path for request, _ in httpserver.log]
+    assert fetched.count("/robots.txt") == (2 if robots_status >= 500 else 1)  # once per host (+1 retry on 5xx)
+    assert not blocked & set(fetched)
+
+
+def test_one_host_is_paced_and_crawl_delay_honoured(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nCrawl-delay: 0.4\n")
+    httpserver.expect_request("/a").respond_with_data("<p>a</p>", content_type="text/html")
+    httpserver.expect_request("/b").respond_with_data("<p>b</p>", content_type="text/html")
+    settings = FetchSettings(allowed_addresses=frozenset({"127.0.0.1", "::1"}))
+    client = PoliteClient(Fetcher(settings), min_delay=0.1)
+    started = time.monotonic()
+    fetch_pages(client, [job(httpserver.url_for("/a")), job(httpserver.url_for("/b"))], time.monotonic() + 30)
+    assert time.monotonic() - started >= 0.4 + 0.1  # robots → /a waits min_delay, /a → /b waits Crawl-delay
+
+
+def test_pages_past_the_run_budget_are_not_started(httpserver, client):
+    results = fetch_pages(client, [job(httpserver.url_for("/late"))], deadline=time.monotonic() - 1)
+    assert results[0].error.startswith("run time budget") and len(httpserver.log) == 0

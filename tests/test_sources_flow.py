@@ -1,0 +1,114 @@
+"""The sources flow end to end: three real feeds of 30 pages on 127.0.0.1, run twice under Prefect."""
+
+import json
+
+import pytest
+
+from flows.sources import sources_flow
+from tasks.sources import SourcesError, load_sources
+from tests.webfeeds import feed_responses, page_requests, serve_site
+from warehouse.connect import open_warehouse
+
+
+def write_sources(tmp_path, urls: dict[str, str], extra: str = "") -> str:
+    lines = ['allow_addresses = ["127.0.0.1", "::1"]', "min_delay = 0.0", extra]
+    for name, url in urls.items():
+        lines += ["[[sources]]", f'name = "{name}"', f'feed = "{url}"']
+    path = tmp_path / "sources.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_three_feeds_twice_full_pages_then_all_304(httpserver, tmp_path, db, capsys):
+    """`newsflow run --sources FILE` twice: 90 full pages, then three 304s and no page fetched again."""
+    from flows.cli import main
+
+    urls = serve_site(httpserver, count=30)
+    sources = write_sources(tmp_path, urls)
+    assert main(["run", "--sources", sources, "--db", db]) == 0
+    assert "new 90, duplicate 0, skipped 0, failed 0" in capsys.readouterr().out
+    assert feed_responses(httpserver) == [200, 200, 200]
+    assert len(page_requests(httpserver)) == 90
+    with open_warehouse(db, read_only=True) as con:
+        rows = con.execute("select source, title, body, url, input_format from articles").fetchall()
+        states = con.execute("select feed_key, etag, last_modified, consecutive_failures from feed_state").fetchall()
+        counts = json.loads(con.execute("select counts from runs").fetchone()[0])
+    assert len(rows) == 90
+    assert all(fmt == "html" and "planning committee met on Tuesday" in body for _, _, body, _, fmt in rows)
+    assert all(body.startswith("Residents of the harbour district") for _, _, body, _, _ in rows)
+    assert {source for source, *_ in rows} == {"rss2", "atom", "rss1"}
+    assert len(states) == 3 and all(etag and modified and failures == 0 for _, etag, modified, failures in states)
+    assert counts["feeds"]["atom"]["new"] == 30 and counts["feeds"]["rss1"]["pages_fetched"] == 30
+
+    httpserver.clear_log()
+    assert main(["run", "--sources", sources, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "read 0, new 0, duplicate 0, skipped 0, failed 0" in out
+    assert all(f"  {name}: not_modified 1" in out for name in urls)
+    assert feed_responses(httpserver) == [304, 304, 304]
+    assert page_requests(httpserver) == []
+    with open_warehouse(db, read_only=True) as con:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 90
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_changed_feed_fetches_only_new_entries_and_blocked_pages_keep_feed_text(httpserver, tmp_path, db):
+    urls = serve_site(httpserver, count=3)
+    sources = write_sources(tmp_path, {"rss2": urls["rss2"]})
+    sources_flow(sources_file=sources, db=db)
+    # the feed changes (new ETag, two new items); robots.txt now forbids story pages
+    httpserver.clear()
+    more = serve_site(httpserver, count=5)
+    httpserver.clear_log()
+    result = sources_flow(sources_file=sources, db=db)
+    assert result["new"] == 2 and feed_responses(httpserver) == [200]
+    assert sorted(page_requests(httpserver)) == ["/rss2/story-3", "/rss2/story-4"]
+    assert more["rss2"] == urls["rss2"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_robots_blocked_pages_and_failed_pages_keep_the_entry(httpserver, tmp_path, db):
+    base = httpserver.url_for("").rstrip("/")
+    from tests.webfeeds import conditional, rss2
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(conditional(rss2(base, "p", 3), "text/xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /p/story-1\n")
+    httpserver.expect_request("/p/story-0").respond_with_data("missing", status=404)
+    page = "<html><body><article><p>" + "Page text. " * 60 + "</p></article></body></html>"
+    httpserver.expect_request("/p/story-2").respond_with_data(page, content_type="text/html")
+    result = sources_flow(sources_file=write_sources(tmp_path, {"p": f"{base}/feed.xml"}), db=db)
+    feed = result["feeds"]["p"]
+    assert feed["robots_blocked"] == 1 and feed["page_failed"] == 1 and feed["pages_fetched"] == 1
+    assert result["new"] == 3 and result["failed"] == 1  # the 404 page is counted; its entry is kept
+    with open_warehouse(db, read_only=True) as con:
+        bodies = dict(con.execute("select url, body from articles").fetchall())
+    assert bodies[f"{base}/p/story-1"] == "Short summary of p story 1."
+    assert bodies[f"{base}/p/story-2"].startswith("Page text.")
+
+
+def test_sources_file_errors_are_clear(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[sources]]\nname = "x"\nfeed = "ftp://example.com/feed"\n')
+    with pytest.raises(SourcesError, match="http"):
+        load_sources(bad)
+    bad.write_text('[[sources]]\nname = "x"\n')
+    with pytest.raises(SourcesError, match="exactly one"):
+        load_sources(bad)
+    bad.write_text("speed = 3\n")
+    with pytest.raises(SourcesError, match="unknown setting"):
+        load_sources(bad)
+    bad.write_text("this is = not toml =")
+    with pytest.raises(SourcesError, match="not valid TOML"):
+        load_sources(bad)
+
+
+def test_shipped_sources_files_load():
+    from pathlib import Path
+
+    samples = Path(__file__).parent.parent / "samples"
+    world = load_sources(samples / "sources-world.toml")
+    assert len(world.sources) >= 8 and all(s.feed.startswith("https://") for s in world.sources)
+    assert world.allow_private_networks is False
+    demo = load_sources(samples / "sources-demo.toml")
+    assert demo.sources[0].path == str(samples.resolve())

@@ -4,8 +4,8 @@ served with ETag / Last-Modified and answered 304 when the client already has th
 from __future__ import annotations
 
 import hashlib
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
@@ -44,7 +44,8 @@ def rss2(base: str, feed: str, count: int) -> str:
         f"<pubDate>{format_datetime(i['date'])}</pubDate><description>{escape(i['summary'])}</description></item>"
         for i in items(base, feed, count)
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{feed} feed</title><link>{base}/</link>{entries}</channel></rss>'
+    head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{feed} feed</title><link>{base}/</link>'
+    return f"{head}{entries}</channel></rss>"
 
 
 def atom(base: str, feed: str, count: int) -> str:

@@ -13,13 +13,14 @@ from tasks.models import Batch
 from tasks.pool import default_workers, shutdown_pool
 from tasks.prepare import current_taxonomy
 from tasks.read_files import discover_files
-from tasks.reprocess import list_stored_ids, load_stored_articles
+from tasks.reprocess import list_stored_ids, load_stored_articles, recluster_range
 from tasks.run_record import utc_now
 from tasks.settings import DEFAULT_BATCH_SIZE, resolve_db
 from tasks.steps import prepare_files_task, prepare_task
 
 stored_ids_task = task(name="select-stored", cache_policy=NO_CACHE)(list_stored_ids)
 stored_articles_task = task(name="read-stored", cache_policy=NO_CACHE)(load_stored_articles)
+recluster_task = task(name="recluster", cache_policy=NO_CACHE)(recluster_range)
 
 
 @flow(name="backfill")
@@ -31,8 +32,9 @@ def backfill_flow(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int | None = None,
 ) -> dict:
-    """Redo stored articles published in [since, until) with today's cleaner and tagger, updating them in
-    place; with `paths`, re-read those files and refresh what they hold. Nothing is duplicated."""
+    """Redo stored articles published in [since, until) with today's cleaner, tagger and near-duplicate
+    clustering, updating them in place; with `paths`, re-read those files and refresh what they hold.
+    Nothing is duplicated; clusters outside the range keep their members."""
     db_path = str(resolve_db(db))
     parameters = {"since": since, "until": until, "paths": paths, "batch_size": batch_size}
     with recorded_run(db_path, "backfill", parameters) as state:
@@ -52,4 +54,6 @@ def backfill_flow(
                 stored = stored_articles_task(db_path, chunk)
                 batch = prepare_task(quote(Batch(articles=stored, read=len(stored))), utc_now())
                 load_prepared(state, batch, utc_now(), refresh=True)
+            if ids:
+                state.count("reclustered", recluster_task(db_path, quote(ids)))
     return state.summary()

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tasks.models import Article
+from tasks.words import text_words
 
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
                    "igshid", "_ga", "_gl", "ocid", "cmpid", "ito", "__twitter_impression", "s_cid"}  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}
-WORD = re.compile(r"[^\W_]+")
-ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -43,10 +41,9 @@ def canonical_url(url: str | None) -> str | None:
 
 def content_hash(body: str) -> str:
     """SHA-256 of the body's words (runs of letters and digits), case-folded: spacing, punctuation and case
-    do not change it."""
-    text = unicodedata.normalize("NFKC", body).casefold()
-    words = text.translate(ASCII_NON_WORD).split() if text.isascii() else WORD.findall(text)
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+    do not change it (tasks.words)."""
+    words = text_words(unicodedata.normalize("NFKC", body).casefold())
+    return hashlib.sha256(b" ".join(words)).hexdigest()
 
 
 def article_id_for(canonical: str | None, body_hash: str, identity_key: str | None = None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from tasks.cluster import bands_table, cluster_new_articles
 from tasks.models import Article
 from warehouse.connect import open_warehouse
 from warehouse.load import LoadCounts, load_batch
@@ -63,7 +64,7 @@ def to_tables(
         row = {
             "article_id": a.article_id, "url": a.canonical_url, "source": a.source, "source_uri": a.source_uri,
             "title": a.title, "body": a.body, "authors": a.authors, "published_at": a.published_at,
-            "language": a.language, "content_hash": a.content_hash, "cluster_id": a.article_id,
+            "language": a.language, "content_hash": a.content_hash, "cluster_id": a.cluster_id or a.article_id,
             "run_id": run_id, "ingested_at": now, "description": a.description, "categories": a.categories,
             "input_format": a.input_format, "extractor": a.extractor, "word_count": len(a.body.split()),
             "tagger_version": a.tagger_version,
@@ -95,8 +96,13 @@ def load_articles(
     unique, copies = dedupe_batch(articles)
     tables = to_tables(unique, copies, run_id, now)
     entries = entries_table(unique + copies)
+
+    def cluster(con, new_ids: frozenset[str]) -> tuple[pa.Table, pa.Table, pa.Table]:
+        result = cluster_new_articles(con, [a for a in unique if a.article_id in new_ids], now)
+        return result.clusters, bands_table(unique), result.links
+
     with open_warehouse(db) as con:
-        return load_batch(con, *tables, run_id=run_id, now=now, refresh=refresh, entries=entries)
+        return load_batch(con, *tables, run_id=run_id, now=now, refresh=refresh, entries=entries, cluster=cluster)
 
 
 def entries_table(articles: list[Article]) -> pa.Table | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 
 @dataclass(slots=True)
 class TopicScore:
@@ -42,6 +44,9 @@ class Article:
     article_id: str | None = None
     topics: list[TopicScore] = field(default_factory=list)
     tagger_version: str | None = None
+    cluster_id: str | None = None
+    shingles: np.ndarray | None = None  # near-duplicate fingerprint: shingle hashes and LSH band keys
+    bands: np.ndarray | None = None
 
 
 @dataclass(slots=True)

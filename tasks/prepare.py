@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from tasks.clean import clean_articles
+from tasks.cluster import fingerprint
 from tasks.decode import UnreadableInput
 from tasks.extract_page import extract_page
 from tasks.fetch_pages import PageResult
@@ -25,6 +26,8 @@ def prepare_articles(batch: Batch, now: datetime, taxonomy: tuple[str, ...] | No
     cleaned, _ = clean_articles(batch, now)
     assign_identity(cleaned.articles)
     tag_articles(cleaned.articles, cached_tagger(taxonomy or current_taxonomy()))
+    for article in cleaned.articles:
+        fingerprint(article)
     return cleaned
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tasks.cluster import recluster_stored
 from tasks.models import Article
 from warehouse.connect import open_warehouse
 from warehouse.select import select_article_ids, select_articles
@@ -48,3 +49,9 @@ def load_stored_articles(db: str | Path, ids: list[str]) -> list[Article]:
         )
         for row in rows
     ]
+
+
+def recluster_range(db: str | Path, ids: list[str]) -> int:
+    """Cluster these stored articles again (after a backfill rewrote them); returns how many moved."""
+    with open_warehouse(db) as con:
+        return recluster_stored(con, ids)

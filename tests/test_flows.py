@@ -101,3 +101,33 @@ def test_backfill_rereads_paths_and_refreshes_without_duplicating(db, fixtures, 
         bodies = [r[0] for r in con.execute("select body from articles where title like 'Lighthouse%'").fetchall()]
     assert len(bodies) == 1 and "forty-one years" in bodies[0]
     assert table_counts(db)["articles"] == before["articles"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_reclusters_its_range_and_leaves_the_rest(db, monkeypatch):
+    from datetime import UTC, datetime
+
+    from tasks.load import load_articles
+    from tests.test_cluster import copies_of, originals
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    load_articles(db, originals(), "run1", now)  # published 30 days before NOW of test_cluster (2026-10-29)
+    load_articles(db, copies_of("bank-decision") + copies_of("rivers-match"), "run2", now)  # published 2026-10-30
+    with open_warehouse(db, read_only=True) as con:
+        before = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
+    assert len(set(before.values())) == 7
+    monkeypatch.setenv("NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", "0.995")
+    result = backfill_flow(since="2026-10-30", until="2026-10-31", db=db)
+    with open_warehouse(db, read_only=True) as con:
+        strict = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
+    assert result["read"] == 10 and result["new"] == 0 and result["failed"] == 0
+    originals_uris = [uri for uri in before if uri.count("-") == 1]  # "bank-decision.txt"; copies have two
+    assert all(strict[uri] == before[uri] for uri in originals_uris)  # outside the range: untouched
+    moved = [uri for uri in before if strict[uri] != before[uri]]
+    assert moved and all(uri.count("-") == 2 for uri in moved)
+    monkeypatch.setenv("NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", "0.6")
+    again = backfill_flow(since="2026-10-30", until="2026-10-31", db=db)
+    with open_warehouse(db, read_only=True) as con:
+        after = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
+    assert after == before  # the range rejoined its clusters
+    assert result["extra"]["reclustered"] == len(moved) == again["extra"]["reclustered"]

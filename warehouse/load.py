@@ -7,6 +7,7 @@ sighting is recorded against the stored article.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,11 @@ ARTICLE_COLUMNS = (
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
 SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri")
 ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id")
+
+
+# given the connection (inside the load's transaction) and the ids of the new articles, return tables of
+# (article_id, cluster_id), (bucket, article_id) band keys and (article_id, similar_to, similarity) links
+ClusterHook = Callable[[duckdb.DuckDBPyConnection, frozenset[str]], tuple[pa.Table, pa.Table, pa.Table]]
 
 
 @dataclass(slots=True)
@@ -39,9 +45,10 @@ def load_batch(
     now: datetime,
     refresh: bool = False,
     entries: pa.Table | None = None,
+    cluster: ClusterHook | None = None,
 ) -> LoadCounts:
-    """Insert what is new and record every sighting (and feed entry), all or nothing; `refresh` also
-    rewrites stored copies."""
+    """Insert what is new and record every sighting (and feed entry), all or nothing; `cluster` assigns
+    story clusters to the new articles; `refresh` also rewrites stored copies (and their band keys)."""
     if sightings.num_rows == 0:
         return LoadCounts()
     con.begin()
@@ -55,12 +62,22 @@ def load_batch(
         new_ids = frozenset(
             row[0] for row in con.execute("select incoming_id from batch_match where existing_id is null").fetchall()
         )
+        clusters, bands, links = cluster(con, new_ids) if cluster else (None, None, None)
+        con.register("incoming_clusters", clusters if clusters is not None else EMPTY_CLUSTERS)
         con.execute(INSERT_ARTICLES_SQL)
         con.execute(INSERT_TOPICS_SQL)
+        if bands is not None:
+            con.register("incoming_bands", bands)
+            con.register("incoming_links", links)
+            con.execute(INSERT_BANDS_SQL)
+            con.execute("insert into near_duplicates select * from incoming_links on conflict do nothing")
         if refresh:
             con.execute(REFRESH_ARTICLES_SQL, {"now": now})
             con.execute(REFRESH_TOPICS_DELETE_SQL)
             con.execute(REFRESH_TOPICS_INSERT_SQL)
+            if bands is not None:
+                con.execute(REFRESH_BANDS_DELETE_SQL)
+                con.execute(REFRESH_BANDS_INSERT_SQL)
         con.execute(UPSERT_SIGHTINGS_SQL, {"run_id": run_id, "now": now})
         if entries is not None:
             con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
@@ -70,9 +87,9 @@ def load_batch(
         con.rollback()
         raise
     finally:
-        for name in ("incoming_articles", "incoming_topics", "incoming_sightings", "incoming_entries"):
-            if name != "incoming_entries" or entries is not None:
-                con.unregister(name)
+        for name in ("incoming_articles", "incoming_topics", "incoming_sightings", "incoming_entries",
+                     "incoming_clusters", "incoming_bands", "incoming_links"):  # fmt: skip
+            con.unregister(name)
     return LoadCounts(new=len(new_ids), duplicate=sightings.num_rows - len(new_ids), new_ids=new_ids)
 
 
@@ -93,11 +110,31 @@ left join by_url on by_url.url = i.url
 left join by_hash on by_hash.content_hash = i.content_hash
 """
 
+EMPTY_CLUSTERS = pa.table({"article_id": pa.array([], pa.string()), "cluster_id": pa.array([], pa.string())})
+
 INSERT_ARTICLES_SQL = f"""
 insert into articles ({", ".join(ARTICLE_COLUMNS)})
-select {", ".join("i." + c for c in ARTICLE_COLUMNS)}
+select {", ".join("coalesce(c.cluster_id, i.cluster_id)" if c == "cluster_id" else "i." + c for c in ARTICLE_COLUMNS)}
 from incoming_articles i join batch_match m on m.incoming_id = i.article_id
+left join incoming_clusters c on c.article_id = i.article_id
 where m.existing_id is null
+"""
+
+INSERT_BANDS_SQL = """
+insert into article_bands
+select b.bucket, b.article_id from incoming_bands b join batch_match m on m.incoming_id = b.article_id
+where m.existing_id is null
+"""
+
+REFRESH_BANDS_DELETE_SQL = """
+delete from article_bands
+where article_id in (select existing_id from batch_match where existing_id is not null)
+"""
+
+REFRESH_BANDS_INSERT_SQL = """
+insert into article_bands
+select b.bucket, m.existing_id from incoming_bands b join batch_match m on m.incoming_id = b.article_id
+where m.existing_id is not null
 """
 
 INSERT_TOPICS_SQL = f"""

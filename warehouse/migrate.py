@@ -40,5 +40,5 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, folder: Path = MIGRATIONS) 
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
+    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchall()[0]
     return int(row[0]) if row else 0

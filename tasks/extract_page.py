@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import trafilatura
 from htmldate import find_date
@@ -15,6 +14,7 @@ from tasks.dates import parse_datetime
 from tasks.decode import UnreadableInput
 from tasks.models import Article
 from tasks.page_metadata import read_page_metadata
+from tasks.tidy import PRUNE_XPATH, read_page_features, space_link_edges, tidy_extracted
 
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}/precision"
 FALLBACK_BELOW = 1000  # characters: a fast pass that finds less than this pays for the fallback extractors
@@ -31,10 +31,11 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
     if tree is None:
         raise UnreadableInput("not an HTML page")
     meta = read_page_metadata(tree, url)
-    body = extract_main_text(tree, meta.url or url)
-    if not body or not body.strip():
+    features = read_page_features(tree)
+    space_link_edges(tree)
+    body = tidy_extracted(extract_main_text(tree, meta.url or url) or "", features)
+    if not body.strip():
         raise UnreadableInput("no article text found in the page")
-    body = drop_leading_title(body, meta.title)
     published_at = meta.published_at
     if published_at is None:
         published_at = parse_datetime(find_date(tree, extensive_search=False, original_date=True))
@@ -61,20 +62,9 @@ def extract_main_text(tree: HtmlElement, url: str | None) -> str | None:
     On the extraction dev set the fallbacks (readability, jusText) changed one page in 91, a page whose fast
     pass found under 250 characters; skipping them elsewhere halves extraction time.
     """
-    options = {"url": url, "include_comments": False, "favor_precision": True, "config": CONFIG}
+    options = {"url": url, "include_comments": False, "favor_precision": True, "config": CONFIG,
+               "prune_xpath": PRUNE_XPATH}  # fmt: skip
     body = trafilatura.extract(tree, fast=True, **options)
     if body is None or len(body) < FALLBACK_BELOW:
         body = trafilatura.extract(tree, **options) or body
     return body
-
-
-def drop_leading_title(body: str, title: str | None) -> str:
-    """Extractors often repeat the headline as the first line; the title has its own column."""
-    if not title:
-        return body
-    first, _, rest = body.lstrip().partition("\n")
-    return rest if comparable(first) == comparable(title) and rest.strip() else body
-
-
-def comparable(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))

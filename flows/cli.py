@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(backfill, db_help)
     backfill.set_defaults(handler=command_backfill)
 
+    retag = commands.add_parser("retag", help="tag stored articles again after a taxonomy change")
+    retag.add_argument("--since", type=parse_date, help="first published_at day, inclusive (default: all)")
+    retag.add_argument("--until", type=parse_date, help="last published_at day, exclusive")
+    retag.add_argument("--db", help=db_help)
+    retag.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    retag.set_defaults(handler=command_retag)
+
     sql = commands.add_parser("sql", help="run a read-only SQL query on the warehouse")
     sql.add_argument("query", help="the SQL to run")
     sql.add_argument("--db", help=db_help)
@@ -161,6 +168,18 @@ def command_backfill(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = backfill_flow(since=args.since, until=args.until, paths=args.paths, db=str(db), **run_options(args))
     print_run_summary("backfill", result, db, time.perf_counter() - started)
+    return 0
+
+
+def command_retag(args: argparse.Namespace) -> int:
+    if args.since and args.until and args.since >= args.until:
+        raise UsageError("--since must be before --until")
+    db = prepare_run(args)
+    from flows.retag import retag_flow
+
+    started = time.perf_counter()
+    result = retag_flow(since=args.since, until=args.until, db=str(db))
+    print_run_summary("retag", result, db, time.perf_counter() - started)
     return 0
 
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 from tasks.cluster import bands_table, cluster_new_articles
 from tasks.models import Article
 from warehouse.connect import open_warehouse
-from warehouse.load import LoadCounts, load_batch
+from warehouse.load import BatchTables, LoadCounts, load_batch
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 ARTICLE_SCHEMA = pa.schema(
@@ -21,7 +21,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("content_hash", pa.string()), ("cluster_id", pa.string()), ("run_id", pa.string()),
         ("ingested_at", TIMESTAMP), ("description", pa.string()), ("categories", pa.list_(pa.string())),
         ("input_format", pa.string()), ("extractor", pa.string()), ("word_count", pa.int32()),
-        ("tagger_version", pa.string()),
+        ("tagger_version", pa.string()), ("places_version", pa.string()),
     ]
 )  # fmt: skip
 TOPIC_SCHEMA = pa.schema(
@@ -30,6 +30,7 @@ TOPIC_SCHEMA = pa.schema(
         ("terms", pa.list_(pa.string())), ("tagger_version", pa.string()),
     ]
 )  # fmt: skip
+PLACE_SCHEMA = pa.schema([("article_id", pa.string()), ("country_code", pa.string()), ("mentions", pa.int32())])
 ENTRY_SCHEMA = pa.schema([("feed_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string())])
 SIGHTING_SCHEMA = pa.schema(
     [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string())]
@@ -55,38 +56,36 @@ def dedupe_batch(articles: list[Article]) -> tuple[list[Article], list[Article]]
     return unique, [a for a, _ in copies]
 
 
-def to_tables(
-    unique: list[Article], copies: list[Article], run_id: str, now: datetime
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """Arrow tables for the loader: articles, topics, and one sighting per article read."""
-    articles = {name: [] for name in ARTICLE_SCHEMA.names}
-    for a in unique:
-        row = {
-            "article_id": a.article_id, "url": a.canonical_url, "source": a.source, "source_uri": a.source_uri,
-            "title": a.title, "body": a.body, "authors": a.authors, "published_at": a.published_at,
-            "language": a.language, "content_hash": a.content_hash, "cluster_id": a.cluster_id or a.article_id,
-            "run_id": run_id, "ingested_at": now, "description": a.description, "categories": a.categories,
-            "input_format": a.input_format, "extractor": a.extractor, "word_count": len(a.body.split()),
-            "tagger_version": a.tagger_version,
-        }  # fmt: skip
-        for name, value in row.items():
-            articles[name].append(value)
-    topics = {name: [] for name in TOPIC_SCHEMA.names}
-    for a in unique:
-        for t in a.topics:
-            for name, value in zip(
-                TOPIC_SCHEMA.names, (a.article_id, t.topic, t.label, t.score, t.terms, a.tagger_version)
-            ):
-                topics[name].append(value)
-    sightings = {name: [] for name in SIGHTING_SCHEMA.names}
-    for a in unique + copies:
-        for name, value in zip(SIGHTING_SCHEMA.names, (a.article_id, a.source, a.canonical_url, a.source_uri)):
-            sightings[name].append(value)
-    return (
-        pa.table(articles, schema=ARTICLE_SCHEMA),
-        pa.table(topics, schema=TOPIC_SCHEMA),
-        pa.table(sightings, schema=SIGHTING_SCHEMA),
+def columns(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
+    return pa.table({name: [row[i] for row in rows] for i, name in enumerate(schema.names)}, schema=schema)
+
+
+def to_tables(unique: list[Article], copies: list[Article], run_id: str, now: datetime) -> BatchTables:
+    """Arrow tables for the loader: articles, topics, places, and one sighting per article read."""
+    articles = [
+        (a.article_id, a.canonical_url, a.source, a.source_uri, a.title, a.body, a.authors, a.published_at,
+         a.language, a.content_hash, a.cluster_id or a.article_id, run_id, now, a.description, a.categories,
+         a.input_format, a.extractor, len(a.body.split()), a.tagger_version, a.places_version)
+        for a in unique
+    ]  # fmt: skip
+    return BatchTables(
+        articles=columns(ARTICLE_SCHEMA, articles),
+        topics=topics_table(unique),
+        sightings=columns(
+            SIGHTING_SCHEMA, [(a.article_id, a.source, a.canonical_url, a.source_uri) for a in unique + copies]
+        ),
+        places=places_table(unique),
+        entries=entries_table(unique + copies),
     )
+
+
+def topics_table(articles: list[Article]) -> pa.Table:
+    rows = [(a.article_id, t.topic, t.label, t.score, t.terms, a.tagger_version) for a in articles for t in a.topics]
+    return columns(TOPIC_SCHEMA, rows)
+
+
+def places_table(articles: list[Article]) -> pa.Table:
+    return columns(PLACE_SCHEMA, [(a.article_id, code, count) for a in articles for code, count in a.places])
 
 
 def load_articles(
@@ -95,19 +94,16 @@ def load_articles(
     """Deduplicate inside the batch, then load it in one transaction; `refresh` rewrites stored copies."""
     unique, copies = dedupe_batch(articles)
     tables = to_tables(unique, copies, run_id, now)
-    entries = entries_table(unique + copies)
 
     def cluster(con, new_ids: frozenset[str]) -> tuple[pa.Table, pa.Table, pa.Table]:
         result = cluster_new_articles(con, [a for a in unique if a.article_id in new_ids], now)
         return result.clusters, bands_table(unique), result.links
 
     with open_warehouse(db) as con:
-        return load_batch(con, *tables, run_id=run_id, now=now, refresh=refresh, entries=entries, cluster=cluster)
+        return load_batch(con, tables, run_id=run_id, now=now, refresh=refresh, cluster=cluster)
 
 
 def entries_table(articles: list[Article]) -> pa.Table | None:
     """The feed entries these articles came from, so later runs skip them."""
     rows = [(a.feed_key, a.entry_key, a.article_id) for a in articles if a.feed_key and a.entry_key]
-    if not rows:
-        return None
-    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(ENTRY_SCHEMA.names)}, schema=ENTRY_SCHEMA)
+    return columns(ENTRY_SCHEMA, rows) if rows else None

@@ -45,6 +45,8 @@ class Article:
     topics: list[TopicScore] = field(default_factory=list)
     tagger_version: str | None = None
     cluster_id: str | None = None
+    places: list[tuple[str, int]] = field(default_factory=list)  # (ISO 3166-1 alpha-2, mentions)
+    places_version: str | None = None
     shingles: np.ndarray | None = None  # near-duplicate fingerprint: shingle hashes and LSH band keys
     bands: np.ndarray | None = None
 

@@ -14,6 +14,7 @@ from tasks.fetch_pages import PageResult
 from tasks.identity import assign_identity
 from tasks.models import Article, Batch, Skip
 from tasks.parse_feed import entry_to_article
+from tasks.places import place_articles
 from tasks.pool import map_in_pool, warm_pool
 from tasks.read_files import read_file
 from tasks.tag import cached_tagger, tag_articles, taxonomy_paths
@@ -26,6 +27,7 @@ def prepare_articles(batch: Batch, now: datetime, taxonomy: tuple[str, ...] | No
     cleaned, _ = clean_articles(batch, now)
     assign_identity(cleaned.articles)
     tag_articles(cleaned.articles, cached_tagger(taxonomy or current_taxonomy()))
+    place_articles(cleaned.articles)
     for article in cleaned.articles:
         fingerprint(article)
     return cleaned

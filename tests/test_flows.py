@@ -131,3 +131,30 @@ def test_backfill_reclusters_its_range_and_leaves_the_rest(db, monkeypatch):
         after = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
     assert after == before  # the range rejoined its clusters
     assert result["extra"]["reclustered"] == len(moved) == again["extra"]["reclustered"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_retag_changes_tags_after_a_taxonomy_edit_and_records_versions(db, fixtures, tmp_path, monkeypatch):
+    from flows.retag import retag_flow
+
+    ingest_flow(paths=[str(fixtures / "json")], db=db)
+    with open_warehouse(db, read_only=True) as con:
+        before = dict(con.execute("select article_id, tagger_version from articles").fetchall())
+        topics_before = con.execute("select count(*) from article_topics where topic like 'local:%'").fetchall()[0][0]
+    assert topics_before == 0
+    extra = tmp_path / "local.toml"
+    extra.write_text('version = "local-1"\n[[topic]]\ncode = "local:ferries"\nlabel = "ferries"\n'
+                     'strong = ["ferry", "ferries"]\n')  # fmt: skip
+    monkeypatch.setenv("NEWSFLOW_TAXONOMY", str(extra))
+    result = retag_flow(db=db)
+    assert result["read"] == len(before) and result["new"] == 0
+    with open_warehouse(db, read_only=True) as con:
+        versions = set(r[0] for r in con.execute("select tagger_version from articles").fetchall())
+        ferries = con.execute(
+            "select a.title, t.tagger_version from article_topics t join articles a using (article_id)"
+            " where t.topic = 'local:ferries'"
+        ).fetchall()
+        runs = con.execute("select flow, status from runs order by started_at").fetchall()
+    assert versions == {f"{next(iter(before.values()))}+local-1"}
+    assert ferries == [("Ferry fares frozen for a second year", versions.pop())]
+    assert runs[-1] == ("retag", "completed")

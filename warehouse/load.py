@@ -17,7 +17,7 @@ import pyarrow as pa
 ARTICLE_COLUMNS = (
     "article_id", "url", "source", "source_uri", "title", "body", "authors", "published_at", "language",
     "content_hash", "cluster_id", "run_id", "ingested_at", "description", "categories", "input_format",
-    "extractor", "word_count", "tagger_version",
+    "extractor", "word_count", "tagger_version", "places_version",
 )  # fmt: skip
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
 SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri")
@@ -30,6 +30,18 @@ ClusterHook = Callable[[duckdb.DuckDBPyConnection, frozenset[str]], tuple[pa.Tab
 
 
 @dataclass(slots=True)
+class BatchTables:
+    """One batch as Arrow tables: articles (unique in the batch), their topics and places, a sighting per
+    article read, and the feed entries they came from (or None)."""
+
+    articles: pa.Table
+    topics: pa.Table
+    sightings: pa.Table
+    places: pa.Table
+    entries: pa.Table | None = None
+
+
+@dataclass(slots=True)
 class LoadCounts:
     new: int = 0
     duplicate: int = 0
@@ -38,26 +50,24 @@ class LoadCounts:
 
 def load_batch(
     con: duckdb.DuckDBPyConnection,
-    articles: pa.Table,
-    topics: pa.Table,
-    sightings: pa.Table,
+    tables: BatchTables,
     run_id: str,
     now: datetime,
     refresh: bool = False,
-    entries: pa.Table | None = None,
     cluster: ClusterHook | None = None,
 ) -> LoadCounts:
     """Insert what is new and record every sighting (and feed entry), all or nothing; `cluster` assigns
     story clusters to the new articles; `refresh` also rewrites stored copies (and their band keys)."""
-    if sightings.num_rows == 0:
+    if tables.sightings.num_rows == 0:
         return LoadCounts()
     con.begin()
     try:
-        con.register("incoming_articles", articles)
-        con.register("incoming_topics", topics)
-        con.register("incoming_sightings", sightings)
-        if entries is not None:
-            con.register("incoming_entries", entries)
+        con.register("incoming_articles", tables.articles)
+        con.register("incoming_topics", tables.topics)
+        con.register("incoming_places", tables.places)
+        con.register("incoming_sightings", tables.sightings)
+        if tables.entries is not None:
+            con.register("incoming_entries", tables.entries)
         con.execute(MATCH_SQL)
         new_ids = frozenset(
             row[0] for row in con.execute("select incoming_id from batch_match where existing_id is null").fetchall()
@@ -66,6 +76,7 @@ def load_batch(
         con.register("incoming_clusters", clusters if clusters is not None else EMPTY_CLUSTERS)
         con.execute(INSERT_ARTICLES_SQL)
         con.execute(INSERT_TOPICS_SQL)
+        con.execute(INSERT_PLACES_SQL)
         if bands is not None:
             con.register("incoming_bands", bands)
             con.register("incoming_links", links)
@@ -75,11 +86,13 @@ def load_batch(
             con.execute(REFRESH_ARTICLES_SQL, {"now": now})
             con.execute(REFRESH_TOPICS_DELETE_SQL)
             con.execute(REFRESH_TOPICS_INSERT_SQL)
+            con.execute(REFRESH_PLACES_DELETE_SQL)
+            con.execute(REFRESH_PLACES_INSERT_SQL)
             if bands is not None:
                 con.execute(REFRESH_BANDS_DELETE_SQL)
                 con.execute(REFRESH_BANDS_INSERT_SQL)
         con.execute(UPSERT_SIGHTINGS_SQL, {"run_id": run_id, "now": now})
-        if entries is not None:
+        if tables.entries is not None:
             con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
         con.execute("drop table batch_match")
         con.commit()
@@ -87,10 +100,10 @@ def load_batch(
         con.rollback()
         raise
     finally:
-        for name in ("incoming_articles", "incoming_topics", "incoming_sightings", "incoming_entries",
-                     "incoming_clusters", "incoming_bands", "incoming_links"):  # fmt: skip
+        for name in ("incoming_articles", "incoming_topics", "incoming_places", "incoming_sightings",
+                     "incoming_entries", "incoming_clusters", "incoming_bands", "incoming_links"):  # fmt: skip
             con.unregister(name)
-    return LoadCounts(new=len(new_ids), duplicate=sightings.num_rows - len(new_ids), new_ids=new_ids)
+    return LoadCounts(new=len(new_ids), duplicate=tables.sightings.num_rows - len(new_ids), new_ids=new_ids)
 
 
 MATCH_SQL = """
@@ -145,12 +158,31 @@ where m.existing_id is null
 """
 
 REFRESHED = ("title", "body", "authors", "language", "content_hash", "description", "categories", "extractor",
-             "word_count", "tagger_version")  # fmt: skip
+             "word_count", "tagger_version", "places_version")  # fmt: skip
 REFRESH_ARTICLES_SQL = f"""
 update articles set {", ".join(f"{c} = i.{c}" for c in REFRESHED)},
     published_at = coalesce(i.published_at, articles.published_at), updated_at = $now
 from incoming_articles i join batch_match m on m.incoming_id = i.article_id
 where m.existing_id is not null and articles.article_id = m.existing_id
+"""
+
+INSERT_PLACES_SQL = """
+insert into article_places
+select p.article_id, p.country_code, p.mentions
+from incoming_places p join batch_match m on m.incoming_id = p.article_id
+where m.existing_id is null
+"""
+
+REFRESH_PLACES_DELETE_SQL = """
+delete from article_places
+where article_id in (select existing_id from batch_match where existing_id is not null)
+"""
+
+REFRESH_PLACES_INSERT_SQL = """
+insert into article_places
+select m.existing_id, p.country_code, p.mentions
+from incoming_places p join batch_match m on m.incoming_id = p.article_id
+where m.existing_id is not null
 """
 
 REFRESH_TOPICS_DELETE_SQL = """

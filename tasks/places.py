@@ -1,0 +1,73 @@
+"""Countries an article mentions (ISO 3166-1 alpha-2), from names, demonyms and capitals, in one pass.
+
+Matching keeps case ("US" is the country, "us" is not) and whole words. Names that often mean something else
+(Jordan the person, Georgia the state, turkey the bird) are marked `ambiguous` in the data file and count only
+when the same country is also named unambiguously in the article.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+from pathlib import Path
+
+import ahocorasick
+
+from tasks.models import Article
+from tasks.tag import normalise
+
+DEFAULT_GAZETTEER = Path(__file__).parent / "data" / "countries.toml"
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    version: str
+    automaton: ahocorasick.Automaton
+    keys: list[tuple[str, bool]]  # automaton value → (country code, ambiguous)
+
+
+def build_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    automaton, keys, seen = ahocorasick.Automaton(), [], {}
+    for country in data.get("country", []):
+        code = country["code"]
+        ambiguous = set(country.get("ambiguous", []))
+        for text in [country["name"], *country.get("names", []), *country.get("demonyms", []),
+                     *country.get("capitals", [])]:  # fmt: skip
+            key = " ".join(normalise(text, fold=False).split())
+            if not key or key in seen:
+                continue
+            seen[key] = code
+            automaton.add_word(f" {key} ", len(keys))
+            keys.append((code, text in ambiguous))
+    if len(automaton) == 0:
+        automaton.add_word("\x00", len(keys))
+        keys.append(("", True))
+    automaton.make_automaton()
+    return Gazetteer(version=str(data.get("version", "0")), automaton=automaton, keys=keys)
+
+
+@lru_cache(maxsize=2)
+def cached_gazetteer(path: str = str(DEFAULT_GAZETTEER)) -> Gazetteer:
+    return build_gazetteer(Path(path))
+
+
+def find_places(gazetteer: Gazetteer, text: str) -> list[tuple[str, int]]:
+    """(country code, mentions) for each country named at least once unambiguously, most mentioned first."""
+    hits = Counter(map(itemgetter(1), gazetteer.automaton.iter(normalise(text, fold=False))))
+    sure, maybe = Counter(), Counter()
+    for key, count in hits.items():
+        code, ambiguous = gazetteer.keys[key]
+        (maybe if ambiguous else sure)[code] += count
+    found = {code: count + maybe.get(code, 0) for code, count in sure.items() if code}
+    return sorted(found.items(), key=lambda item: (-item[1], item[0]))
+
+
+def place_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -> None:
+    gazetteer = gazetteer or cached_gazetteer()
+    for article in articles:
+        article.places = find_places(gazetteer, f"{article.title or ''}\n{article.body}")
+        article.places_version = gazetteer.version

@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser("backfill", help="re-clean and re-tag stored articles of a date range")
     backfill.add_argument("--since", type=parse_date, help="first published_at day, inclusive (YYYY-MM-DD)")
     backfill.add_argument("--until", type=parse_date, help="last published_at day, exclusive (YYYY-MM-DD)")
+    backfill.add_argument("--by", choices=["published", "fetched"], default="published",
+                          help="the range is of publication time (default) or fetch time")  # fmt: skip
     backfill.add_argument("--path", dest="paths", action="append", metavar="PATH", help="re-read these files")
     add_run_options(backfill, db_help)
     backfill.set_defaults(handler=command_backfill)
@@ -166,7 +168,9 @@ def command_backfill(args: argparse.Namespace) -> int:
     from flows.backfill import backfill_flow
 
     started = time.perf_counter()
-    result = backfill_flow(since=args.since, until=args.until, paths=args.paths, db=str(db), **run_options(args))
+    result = backfill_flow(
+        since=args.since, until=args.until, by=args.by, paths=args.paths, db=str(db), **run_options(args)
+    )
     print_run_summary("backfill", result, db, time.perf_counter() - started)
     return 0
 

@@ -15,6 +15,7 @@ from tasks.models import Batch
 from tasks.pool import shutdown_pool
 from tasks.prepare import current_taxonomy, start_workers
 from tasks.progress import Progress
+from tasks.raw import RawDocument
 from tasks.report import render_markdown
 from tasks.run_record import RunState, begin_run, end_run, utc_now
 from tasks.settings import DEFAULT_LOCK_WAIT_SECONDS
@@ -55,17 +56,20 @@ def publish_summary(state: RunState, status: str) -> None:
         logging.getLogger(__name__).warning("could not publish the run artifact: %s", error)
 
 
-def load_prepared(state: RunState, batch: Batch, now: datetime, refresh: bool = False) -> LoadCounts | None:
-    """Count a prepared batch on the run and load it; a failed load is counted, not fatal."""
+def load_prepared(
+    state: RunState, batch: Batch, now: datetime, refresh: bool = False, raw: list[RawDocument] | None = None
+) -> LoadCounts | None:
+    """Count a prepared batch on the run and load it (with the raw documents it came from); a failed load is
+    counted, not fatal."""
     state.record_read(batch.read)
     state.record_skips(batch.skips)
-    if not batch.articles:
+    if not batch.articles and not raw:
         return LoadCounts()
     try:
-        loaded = load_task(state.db, quote(batch.articles), state.run_id, now, refresh)
+        loaded = load_task(state.db, quote(batch.articles), state.run_id, now, refresh, quote(raw or []))
     except Exception as error:
         get_run_logger().error("loading a batch of %d failed: %s", len(batch.articles), error)
-        first = batch.articles[0].source_uri
+        first = batch.articles[0].source_uri if batch.articles else "the raw store"
         state.record_failure(f"batch of {len(batch.articles)} from {first}", str(error), len(batch.articles))
         return None
     state.record_load(loaded, refresh)

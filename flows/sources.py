@@ -48,7 +48,8 @@ def sources_flow(
                 results = fetch_feeds_task(db_path, state.run_id, config, chunk, utc_now())
                 pages = fetch_pages_task(state.run_id, config, quote(page_jobs(results)), started)
                 batch = prepare_pages_task(quote(pages), utc_now(), workers, current_taxonomy())
-                loaded = load_prepared(state, batch, utc_now())
+                raw = [r.raw for r in results if r.raw] + [p.raw for p in pages if p.raw]
+                loaded = load_prepared(state, batch, utc_now(), raw=raw)
                 if loaded is not None:  # a failed load keeps the old validators: the next run refetches
                     save_feeds_task(db_path, quote(results))
                 count_feeds(state, results, pages, batch.articles, loaded.new_ids if loaded else frozenset())

@@ -10,6 +10,7 @@ from tasks.http import DEFAULT_RETRY_AFTER, FetchError, Response
 from tasks.identity import canonical_url
 from tasks.parse_feed import FeedEntry, ParsedFeed, parse_feed
 from tasks.polite import PoliteClient
+from tasks.raw import RawDocument, make_raw
 from tasks.sources import Source
 from warehouse.feeds import FeedState
 
@@ -33,6 +34,7 @@ class FeedResult:
     response: Response | None = None
     validators: tuple[str | None, str | None] | None = None  # (ETag, Last-Modified) to store after the load
     new_entries: list[FeedEntry] = field(default_factory=list)
+    raw: RawDocument | None = None  # the feed body as fetched, for the raw store
 
     @property
     def feed_key(self) -> str:
@@ -84,7 +86,8 @@ def fetch_feed(
     except UnreadableInput as error:
         return failed(source, state, str(error), now, failures_before_rest, response)
     validators = (response.headers.get("etag"), response.headers.get("last-modified"))
-    result = FeedResult(source, state, "fetched", feed=feed, response=response, validators=validators)
+    raw = make_raw(response.url, "feed", now, response.status, response.headers, response.body)
+    result = FeedResult(source, state, "fetched", feed=feed, response=response, validators=validators, raw=raw)
     return succeeded(result, now)
 
 

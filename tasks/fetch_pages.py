@@ -6,10 +6,12 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from tasks.http import FetchError
 from tasks.parse_feed import FeedEntry
 from tasks.polite import PoliteClient, RobotsBlocked, origin_of
+from tasks.raw import RawDocument, make_raw
 
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
@@ -27,6 +29,9 @@ class PageJob:
     entry: FeedEntry
     entry_key: str
     fetch: bool
+    feed_raw_id: str | None = None
+    feed_fetched_at: datetime | None = None
+    article_id: str | None = None  # set when a backfill rebuilds a stored article
 
 
 @dataclass(slots=True)
@@ -39,6 +44,8 @@ class PageResult:
     robots_blocked: bool = False
     body: bytes | None = None
     headers: dict | None = None
+    raw: RawDocument | None = None
+    fetched_at: datetime | None = None
 
 
 def fetch_pages(client: PoliteClient, jobs: list[PageJob], deadline: float) -> list[PageResult]:
@@ -76,6 +83,7 @@ def fetch_one(client: PoliteClient, result: PageResult) -> None:
         result.error = str(error)
         return
     result.status, result.url, result.headers = response.status, response.url, response.headers
+    result.fetched_at = datetime.now(UTC)
     content_type = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
     if response.status != 200:
         result.error = f"HTTP {response.status}"
@@ -84,3 +92,4 @@ def fetch_one(client: PoliteClient, result: PageResult) -> None:
     else:
         result.body = response.body
         result.html = response.text()
+        result.raw = make_raw(response.url, "page", result.fetched_at, response.status, response.headers, result.body)

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from tasks.cluster import bands_table, cluster_new_articles
 from tasks.models import Article
+from tasks.raw import RawDocument, raw_table
 from warehouse.connect import open_warehouse
 from warehouse.load import BatchTables, LoadCounts, load_batch
 
@@ -21,7 +22,9 @@ ARTICLE_SCHEMA = pa.schema(
         ("content_hash", pa.string()), ("cluster_id", pa.string()), ("run_id", pa.string()),
         ("ingested_at", TIMESTAMP), ("description", pa.string()), ("categories", pa.list_(pa.string())),
         ("input_format", pa.string()), ("extractor", pa.string()), ("word_count", pa.int32()),
-        ("tagger_version", pa.string()), ("places_version", pa.string()),
+        ("tagger_version", pa.string()), ("places_version", pa.string()), ("fetched_at", TIMESTAMP),
+        ("feed_key", pa.string()), ("entry_key", pa.string()), ("raw_feed_id", pa.string()),
+        ("raw_page_id", pa.string()),
     ]
 )  # fmt: skip
 TOPIC_SCHEMA = pa.schema(
@@ -65,7 +68,8 @@ def to_tables(unique: list[Article], copies: list[Article], run_id: str, now: da
     articles = [
         (a.article_id, a.canonical_url, a.source, a.source_uri, a.title, a.body, a.authors, a.published_at,
          a.language, a.content_hash, a.cluster_id or a.article_id, run_id, now, a.description, a.categories,
-         a.input_format, a.extractor, len(a.body.split()), a.tagger_version, a.places_version)
+         a.input_format, a.extractor, len(a.body.split()), a.tagger_version, a.places_version, a.fetched_at,
+         a.feed_key, a.entry_key, a.raw_feed_id, a.raw_page_id)
         for a in unique
     ]  # fmt: skip
     return BatchTables(
@@ -89,11 +93,18 @@ def places_table(articles: list[Article]) -> pa.Table:
 
 
 def load_articles(
-    db: str | Path, articles: list[Article], run_id: str, now: datetime, refresh: bool = False
+    db: str | Path,
+    articles: list[Article],
+    run_id: str,
+    now: datetime,
+    refresh: bool = False,
+    raw: list[RawDocument] | None = None,
 ) -> LoadCounts:
-    """Deduplicate inside the batch, then load it in one transaction; `refresh` rewrites stored copies."""
+    """Deduplicate inside the batch, then load it (and the raw documents it came from) in one transaction;
+    `refresh` rewrites stored copies."""
     unique, copies = dedupe_batch(articles)
     tables = to_tables(unique, copies, run_id, now)
+    tables.raw = raw_table(raw, run_id) if raw else None
 
     def cluster(con, new_ids: frozenset[str]) -> tuple[pa.Table, pa.Table, pa.Table]:
         result = cluster_new_articles(con, [a for a in unique if a.article_id in new_ids], now)

@@ -38,6 +38,9 @@ class Article:
     identity_key: str | None = None  # what names the article when it has no URL: its file, or feed GUID
     feed_key: str | None = None  # the feed (as the sources file names it) and entry this article came from
     entry_key: str | None = None
+    fetched_at: datetime | None = None  # web articles: when fetched, and the raw store's copies of feed and page
+    raw_feed_id: str | None = None
+    raw_page_id: str | None = None
     # filled by later stages
     canonical_url: str | None = None
     content_hash: str | None = None

@@ -83,6 +83,10 @@ def article_from_page(result: PageResult) -> Article:
     article.url = article.url or entry.link
     article.feed_key, article.entry_key = job.feed_key, job.entry_key
     article.identity_key = f"{job.feed_key}#{job.entry_key}"
+    article.fetched_at = result.fetched_at or job.feed_fetched_at
+    article.raw_feed_id = job.feed_raw_id
+    article.raw_page_id = result.raw.raw_id if result.raw else None
+    article.article_id = job.article_id
     return article
 
 

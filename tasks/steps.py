@@ -16,6 +16,7 @@ from tasks.fetch_pages import PageJob, PageResult
 from tasks.load import load_articles
 from tasks.models import Article, Batch
 from tasks.prepare import prepare_articles, prepare_files, prepare_pages
+from tasks.raw import RawDocument
 from tasks.sources import Source, SourcesConfig
 from tasks.web import fetch_entry_pages, fetch_feeds, save_feeds
 from warehouse.load import LoadCounts
@@ -36,8 +37,11 @@ def prepare_task(batch: Batch, now: datetime) -> Batch:
 
 
 @task(name="load", retries=2, retry_delay_seconds=5, **TASK_OPTIONS)
-def load_task(db: str, articles: list[Article], run_id: str, now: datetime, refresh: bool = False) -> LoadCounts:
-    return load_articles(db, articles, run_id, now, refresh=refresh)
+def load_task(
+    db: str, articles: list[Article], run_id: str, now: datetime, refresh: bool = False,
+    raw: list[RawDocument] | None = None,
+) -> LoadCounts:  # fmt: skip
+    return load_articles(db, articles, run_id, now, refresh=refresh, raw=raw)
 
 
 @task(name="fetch-feeds", **TASK_OPTIONS)

@@ -79,6 +79,8 @@ def page_jobs(results: list[FeedResult]) -> list[PageJob]:
             entry=entry,
             entry_key=entry_key(entry),
             fetch=r.source.fetch_pages,
+            feed_raw_id=r.raw.raw_id if r.raw else None,
+            feed_fetched_at=r.raw.fetched_at if r.raw else None,
         )
         for r in results
         for entry in r.new_entries

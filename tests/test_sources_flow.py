@@ -112,3 +112,32 @@ def test_shipped_sources_files_load():
     assert world.allow_private_networks is False
     demo = load_sources(samples / "sources-demo.toml")
     assert demo.sources[0].path == str(samples.resolve())
+
+
+SNAPSHOT = (
+    "select a.article_id, a.url, a.source, a.title, a.body, a.authors, a.published_at, a.language, a.content_hash,"
+    " a.cluster_id, a.fetched_at, a.raw_feed_id, a.raw_page_id, a.tagger_version,"
+    " (select list((t.topic, t.score) order by t.topic) from article_topics t where t.article_id = a.article_id),"
+    " (select list((p.country_code, p.mentions) order by p.country_code) from article_places p"
+    "  where p.article_id = a.article_id)"
+    " from articles a order by a.article_id"
+)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_rebuilds_from_the_raw_store_offline(httpserver, tmp_path, db):
+    from flows.backfill import backfill_flow
+
+    urls = serve_site(httpserver, count=4)
+    sources_flow(sources_file=write_sources(tmp_path, {"rss2": urls["rss2"], "atom": urls["atom"]}), db=db)
+    with open_warehouse(db, read_only=True) as con:
+        before = con.execute(SNAPSHOT).fetchall()
+        kinds = dict(con.execute("select kind, count(*) from raw_documents group by kind").fetchall())
+    assert len(before) == 8 and kinds == {"feed": 2, "page": 8}
+    httpserver.stop()  # the network is gone
+    result = backfill_flow(since="2020-01-01", until="2100-01-01", by="fetched", db=db)
+    assert result["read"] == 8 and result["new"] == 0 and result["failed"] == 0
+    with open_warehouse(db, read_only=True) as con:
+        after = con.execute(SNAPSHOT).fetchall()
+        updated = con.execute("select count(*) from articles where updated_at is not null").fetchall()[0][0]
+    assert after == before and updated == 8

@@ -17,11 +17,16 @@ import pyarrow as pa
 ARTICLE_COLUMNS = (
     "article_id", "url", "source", "source_uri", "title", "body", "authors", "published_at", "language",
     "content_hash", "cluster_id", "run_id", "ingested_at", "description", "categories", "input_format",
-    "extractor", "word_count", "tagger_version", "places_version",
+    "extractor", "word_count", "tagger_version", "places_version", "fetched_at", "feed_key", "entry_key",
+    "raw_feed_id", "raw_page_id",
 )  # fmt: skip
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
 SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri")
 ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id")
+INCOMING = (
+    "incoming_articles", "incoming_topics", "incoming_places", "incoming_sightings", "incoming_entries",
+    "incoming_clusters", "incoming_bands", "incoming_links", "incoming_raw",
+)  # fmt: skip
 
 
 # given the connection (inside the load's transaction) and the ids of the new articles, return tables of
@@ -39,6 +44,7 @@ class BatchTables:
     sightings: pa.Table
     places: pa.Table
     entries: pa.Table | None = None
+    raw: pa.Table | None = None  # fetched documents for the raw store
 
 
 @dataclass(slots=True)
@@ -58,7 +64,7 @@ def load_batch(
 ) -> LoadCounts:
     """Insert what is new and record every sighting (and feed entry), all or nothing; `cluster` assigns
     story clusters to the new articles; `refresh` also rewrites stored copies (and their band keys)."""
-    if tables.sightings.num_rows == 0:
+    if tables.sightings.num_rows == 0 and tables.raw is None:
         return LoadCounts()
     con.begin()
     try:
@@ -68,6 +74,9 @@ def load_batch(
         con.register("incoming_sightings", tables.sightings)
         if tables.entries is not None:
             con.register("incoming_entries", tables.entries)
+        if tables.raw is not None:
+            con.register("incoming_raw", tables.raw)
+            con.execute("insert into raw_documents select * from incoming_raw on conflict do nothing")
         con.execute(MATCH_SQL)
         new_ids = frozenset(
             row[0] for row in con.execute("select incoming_id from batch_match where existing_id is null").fetchall()
@@ -100,8 +109,7 @@ def load_batch(
         con.rollback()
         raise
     finally:
-        for name in ("incoming_articles", "incoming_topics", "incoming_places", "incoming_sightings",
-                     "incoming_entries", "incoming_clusters", "incoming_bands", "incoming_links"):  # fmt: skip
+        for name in INCOMING:
             con.unregister(name)
     return LoadCounts(new=len(new_ids), duplicate=tables.sightings.num_rows - len(new_ids), new_ids=new_ids)
 
@@ -158,7 +166,7 @@ where m.existing_id is null
 """
 
 REFRESHED = ("title", "body", "authors", "language", "content_hash", "description", "categories", "extractor",
-             "word_count", "tagger_version", "places_version")  # fmt: skip
+             "word_count", "tagger_version", "places_version", "raw_page_id")  # fmt: skip
 REFRESH_ARTICLES_SQL = f"""
 update articles set {", ".join(f"{c} = i.{c}" for c in REFRESHED)},
     published_at = coalesce(i.published_at, articles.published_at), updated_at = $now

@@ -6,18 +6,32 @@ from datetime import date, datetime
 
 import duckdb
 
+RANGE_COLUMNS = {"published": "published_at", "fetched": "coalesce(fetched_at, ingested_at)"}
+
 
 def select_article_ids(
-    con: duckdb.DuckDBPyConnection, since: date | datetime | None, until: date | datetime | None
+    con: duckdb.DuckDBPyConnection,
+    since: date | datetime | None,
+    until: date | datetime | None,
+    by: str = "published",
 ) -> list[str]:
-    """Ids of articles with published_at in the half-open range [since, until); open ends are unbounded."""
+    """Ids of articles whose publication (or fetch) time is in [since, until); open ends are unbounded."""
+    column = RANGE_COLUMNS[by]
     rows = con.execute(
-        "select article_id from articles"
-        " where ($since is null or published_at >= $since) and ($until is null or published_at < $until)"
-        " order by published_at, article_id",
+        f"select article_id from articles where ($since is null or {column} >= $since)"
+        f" and ($until is null or {column} < $until) order by {column}, article_id",
         {"since": since, "until": until},
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def select_raw_documents(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]:
+    """(raw_id, url, kind, fetched_at, status, headers, body) rows of the raw store."""
+    return con.execute(
+        "select raw_id, url, kind, fetched_at, status, headers, body from raw_documents"
+        " where raw_id in (select unnest($ids))",
+        {"ids": ids},
+    ).fetchall()
 
 
 def select_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tasks.settings import DEFAULT_DB, apply_prefect_defaults, resolve_db
 
+LOCAL_API = "http://127.0.0.1:4200/api"
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 EXAMPLE_QUERY = (
     "select t.label as topic, count(*) as articles from article_topics t"
@@ -78,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     retag.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     retag.set_defaults(handler=command_retag)
 
+    serve = commands.add_parser("serve", help="register prefect.yaml's deployments and run them on schedule")
+    serve.add_argument("--interval", type=positive_float, metavar="MINUTES", help="sources schedule (15)")
+    serve.add_argument("--cron", metavar="EXPR", help='local ingest schedule ("0 * * * *")')
+    serve.add_argument("--sources", metavar="FILE", help="the sources file the scheduled runs fetch")
+    serve.add_argument("--db", help=db_help)
+    serve.add_argument("--start-server", action="store_true",
+                       help=f"start a local Prefect server ({LOCAL_API}) unless one answers")  # fmt: skip
+    serve.add_argument("--paused", action="store_true", help="register the schedules paused")
+    serve.set_defaults(handler=command_serve)
+
+    status = commands.add_parser("status", help="the last runs and each feed's health")
+    status.add_argument("--db", help=db_help)
+    status.add_argument("--runs", type=positive_int, default=10, help="how many runs to show (10)")
+    status.set_defaults(handler=command_status)
+
     sql = commands.add_parser("sql", help="run a read-only SQL query on the warehouse")
     sql.add_argument("query", help="the SQL to run")
     sql.add_argument("--db", help=db_help)
@@ -103,6 +120,16 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return value
 
 
 def positive_int(text: str) -> int:
@@ -184,6 +211,56 @@ def command_retag(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = retag_flow(since=args.since, until=args.until, db=str(db))
     print_run_summary("retag", result, db, time.perf_counter() - started)
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    apply_prefect_defaults()
+    if args.sources and not Path(args.sources).exists():
+        raise UsageError(f"no such sources file: {args.sources}")
+    from flows.serve import build_deployments, read_deployment_specs, serve_all, start_local_server
+
+    if args.start_server and not os.environ.get("PREFECT_API_URL"):
+        print(f"starting a Prefect server at {LOCAL_API} (log: .prefect-server.log) …", file=sys.stderr)
+        start_local_server(LOCAL_API)
+        os.environ["PREFECT_API_URL"] = LOCAL_API
+    if not os.environ.get("PREFECT_API_URL"):
+        raise UsageError("schedules need a Prefect server: set PREFECT_API_URL, or use --start-server (make serve)")
+    db = resolve_db(args.db).resolve()
+    overrides = {"db": str(db), "sources_file": str(Path(args.sources).resolve()) if args.sources else None}
+    deployments = build_deployments(
+        read_deployment_specs(), interval_minutes=args.interval, cron=args.cron, overrides=overrides,
+        paused=args.paused,
+    )  # fmt: skip
+    print(f"serving {', '.join(d.name for d in deployments)} for {db} against {os.environ['PREFECT_API_URL']}")
+    serve_all(deployments)
+    return 0
+
+
+def command_status(args: argparse.Namespace) -> int:
+    from warehouse.lock import lock_holder
+    from warehouse.query import run_query
+
+    db = resolve_db(args.db)
+    holder = lock_holder(db)
+    if holder:
+        print(f"a run is writing now ({holder}); the warehouse opens again when it ends")
+        return 0
+    columns, rows = run_query(
+        db,
+        "select run_id, flow, started_at::timestamp(0) as started, finished_at - started_at as took, status, read,"
+        " new, duplicate, skipped, failed from runs order by started_at desc limit $n",
+        {"n": args.runs},
+    )
+    print(f"last runs ({db}):")
+    print(format_table(columns, rows))
+    columns, rows = run_query(
+        db,
+        "select source, status, last_success_at::timestamp(0) as last_success, consecutive_failures as failures,"
+        " next_attempt_at::timestamp(0) as next_attempt, last_error from feed_state order by source",
+    )
+    print("\nfeeds:")
+    print(format_table(columns, rows) if rows else "(no feeds fetched yet)")
     return 0
 
 

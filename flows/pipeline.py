@@ -34,7 +34,8 @@ def current_run_id() -> str | None:
 @contextmanager
 def recorded_run(db: str, flow: str, parameters: dict) -> Iterator[RunState]:
     """Hold the warehouse for the run, write its `runs` row, and publish its summary artifact."""
-    with hold_warehouse(db, wait_seconds=DEFAULT_LOCK_WAIT_SECONDS):
+    holder = f"{flow} run {current_run_id() or ''}".strip()
+    with hold_warehouse(db, wait_seconds=DEFAULT_LOCK_WAIT_SECONDS, holder=holder):
         state = begin_run(db, flow, parameters, run_id=current_run_id())
         status = "failed"
         try:

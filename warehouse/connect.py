@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.lock import writer_lock
 from warehouse.migrate import apply_migrations
 
 LOCK_POLL_SECONDS = 0.5
@@ -69,13 +70,15 @@ def open_warehouse(
 
 
 @contextmanager
-def hold_warehouse(path: str | Path, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Keep the database open across many short connections of a run (one checkpoint at the end)."""
+def hold_warehouse(path: str | Path, wait_seconds: float = 0.0, holder: str = "") -> Iterator[None]:
+    """For a writing run: take the writer lock (waiting for another run to finish), then keep the database
+    open across the run's many short connections (one checkpoint at the end)."""
     key = str(Path(path).expanduser().resolve())
-    con = connect(path, wait_seconds=wait_seconds)
-    _held[key] = con
-    try:
-        yield
-    finally:
-        _held.pop(key, None)
-        con.close()
+    with writer_lock(path, holder):
+        con = connect(path, wait_seconds=wait_seconds)
+        _held[key] = con
+        try:
+            yield
+        finally:
+            _held.pop(key, None)
+            con.close()

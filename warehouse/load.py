@@ -7,9 +7,12 @@ sighting is recorded against the stored article.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -104,6 +107,7 @@ def load_batch(
         if tables.entries is not None:
             con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
         con.execute("drop table batch_match")
+        hold_for_crash_test()
         con.commit()
     except Exception:
         con.rollback()
@@ -112,6 +116,15 @@ def load_batch(
         for name in INCOMING:
             con.unregister(name)
     return LoadCounts(new=len(new_ids), duplicate=tables.sightings.num_rows - len(new_ids), new_ids=new_ids)
+
+
+def hold_for_crash_test() -> None:
+    """Fault injection for the crash test: with NEWSFLOW_TEST_HOLD_BEFORE_COMMIT=FILE the load touches FILE and
+    stalls with its batch written but not committed, so a test can SIGKILL it there."""
+    marker = os.environ.get("NEWSFLOW_TEST_HOLD_BEFORE_COMMIT")
+    if marker:
+        Path(marker).touch()
+        time.sleep(600)
 
 
 MATCH_SQL = """

@@ -9,11 +9,11 @@ import duckdb
 from warehouse.connect import WarehouseError, open_warehouse
 
 
-def run_query(path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
+def run_query(path: str | Path, sql: str, parameters: dict | None = None) -> tuple[list[str], list[tuple]]:
     """Run `sql` on a read-only connection; SQL errors come back as WarehouseError with DuckDB's message."""
     with open_warehouse(path, read_only=True) as con:
         try:
-            cursor = con.execute(sql)
+            cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
         except duckdb.Error as error:
             raise WarehouseError(str(error).splitlines()[0]) from error
         if cursor.description is None:

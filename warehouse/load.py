@@ -87,22 +87,19 @@ def load_batch(
         clusters, bands, links = cluster(con, new_ids) if cluster else (None, None, None)
         con.register("incoming_clusters", clusters if clusters is not None else EMPTY_CLUSTERS)
         con.execute(INSERT_ARTICLES_SQL)
-        con.execute(INSERT_TOPICS_SQL)
-        con.execute(INSERT_PLACES_SQL)
+        children = [TOPICS_SQL, PLACES_SQL]
         if bands is not None:
             con.register("incoming_bands", bands)
             con.register("incoming_links", links)
-            con.execute(INSERT_BANDS_SQL)
             con.execute("insert into near_duplicates select * from incoming_links on conflict do nothing")
+            children.append(BANDS_SQL)
+        for insert_new, _, _ in children:
+            con.execute(insert_new)
         if refresh:
             con.execute(REFRESH_ARTICLES_SQL, {"now": now})
-            con.execute(REFRESH_TOPICS_DELETE_SQL)
-            con.execute(REFRESH_TOPICS_INSERT_SQL)
-            con.execute(REFRESH_PLACES_DELETE_SQL)
-            con.execute(REFRESH_PLACES_INSERT_SQL)
-            if bands is not None:
-                con.execute(REFRESH_BANDS_DELETE_SQL)
-                con.execute(REFRESH_BANDS_INSERT_SQL)
+            for _, delete_stored, insert_stored in children:
+                con.execute(delete_stored)
+                con.execute(insert_stored)
         con.execute(UPSERT_SIGHTINGS_SQL, {"run_id": run_id, "now": now})
         if tables.entries is not None:
             con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
@@ -116,6 +113,25 @@ def load_batch(
         for name in INCOMING:
             con.unregister(name)
     return LoadCounts(new=len(new_ids), duplicate=tables.sightings.num_rows - len(new_ids), new_ids=new_ids)
+
+
+def child_rows_sql(table: str, incoming: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
+    """For a table of per-article rows: insert the new articles' rows; for stored articles a refresh rewrites,
+    delete their rows and insert the incoming ones under the stored id."""
+    names = ", ".join(columns)
+    fresh = ", ".join(f"i.{c}" for c in columns)
+    stored = ", ".join("m.existing_id" if c == "article_id" else f"i.{c}" for c in columns)
+    join = f"from {incoming} i join batch_match m on m.incoming_id = i.article_id"
+    return (
+        f"insert into {table} ({names}) select {fresh} {join} where m.existing_id is null",
+        f"delete from {table} where article_id in (select existing_id from batch_match where existing_id is not null)",
+        f"insert into {table} ({names}) select {stored} {join} where m.existing_id is not null",
+    )
+
+
+TOPICS_SQL = child_rows_sql("article_topics", "incoming_topics", TOPIC_COLUMNS)
+PLACES_SQL = child_rows_sql("article_places", "incoming_places", ("article_id", "country_code", "mentions"))
+BANDS_SQL = child_rows_sql("article_bands", "incoming_bands", ("bucket", "article_id"))
 
 
 def hold_for_crash_test() -> None:
@@ -154,29 +170,6 @@ left join incoming_clusters c on c.article_id = i.article_id
 where m.existing_id is null
 """
 
-INSERT_BANDS_SQL = """
-insert into article_bands
-select b.bucket, b.article_id from incoming_bands b join batch_match m on m.incoming_id = b.article_id
-where m.existing_id is null
-"""
-
-REFRESH_BANDS_DELETE_SQL = """
-delete from article_bands
-where article_id in (select existing_id from batch_match where existing_id is not null)
-"""
-
-REFRESH_BANDS_INSERT_SQL = """
-insert into article_bands
-select b.bucket, m.existing_id from incoming_bands b join batch_match m on m.incoming_id = b.article_id
-where m.existing_id is not null
-"""
-
-INSERT_TOPICS_SQL = f"""
-insert into article_topics ({", ".join(TOPIC_COLUMNS)})
-select {", ".join("t." + c for c in TOPIC_COLUMNS)}
-from incoming_topics t join batch_match m on m.incoming_id = t.article_id
-where m.existing_id is null
-"""
 
 REFRESHED = ("title", "body", "authors", "language", "content_hash", "description", "categories", "extractor",
              "word_count", "tagger_version", "places_version", "raw_page_id")  # fmt: skip
@@ -187,36 +180,6 @@ from incoming_articles i join batch_match m on m.incoming_id = i.article_id
 where m.existing_id is not null and articles.article_id = m.existing_id
 """
 
-INSERT_PLACES_SQL = """
-insert into article_places
-select p.article_id, p.country_code, p.mentions
-from incoming_places p join batch_match m on m.incoming_id = p.article_id
-where m.existing_id is null
-"""
-
-REFRESH_PLACES_DELETE_SQL = """
-delete from article_places
-where article_id in (select existing_id from batch_match where existing_id is not null)
-"""
-
-REFRESH_PLACES_INSERT_SQL = """
-insert into article_places
-select m.existing_id, p.country_code, p.mentions
-from incoming_places p join batch_match m on m.incoming_id = p.article_id
-where m.existing_id is not null
-"""
-
-REFRESH_TOPICS_DELETE_SQL = """
-delete from article_topics
-where article_id in (select existing_id from batch_match where existing_id is not null)
-"""
-
-REFRESH_TOPICS_INSERT_SQL = f"""
-insert into article_topics ({", ".join(TOPIC_COLUMNS)})
-select m.existing_id, {", ".join("t." + c for c in TOPIC_COLUMNS[1:])}
-from incoming_topics t join batch_match m on m.incoming_id = t.article_id
-where m.existing_id is not null
-"""
 
 UPSERT_SIGHTINGS_SQL = """
 insert into sightings

@@ -1,8 +1,10 @@
 """Countries an article mentions (ISO 3166-1 alpha-2), from names, demonyms and capitals, in one pass.
 
-Matching keeps case ("US" is the country, "us" is not) and whole words. Names that often mean something else
-(Jordan the person, Georgia the state, turkey the bird) are marked `ambiguous` in the data file and count only
-when the same country is also named unambiguously in the article.
+Matching keeps case ("US" is the country, "us" is not) and whole words, and the longest name wins: "South
+Sudan" is SS, not SD. Names that often mean something else (Jordan the person, Georgia the state, turkey the
+bird) are marked `ambiguous` in the data file and count only when the same country is also named unambiguously
+in the article. Place names that contain a country's name but are not that country ("New Mexico", "Indian
+Ocean") are listed under `not_countries` and hide the shorter name they contain.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ DEFAULT_GAZETTEER = Path(__file__).parent / "data" / "countries.toml"
 class Gazetteer:
     version: str
     automaton: ahocorasick.Automaton
-    keys: list[tuple[str, bool]]  # automaton value → (country code, ambiguous)
+    keys: list[tuple[str, bool]]  # automaton value → (country code, ambiguous); code "" for not_countries
+    widths: list[int]  # automaton value → length of its name
 
 
 def build_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    automaton, keys, seen = ahocorasick.Automaton(), [], {}
+    automaton, keys, widths, seen = ahocorasick.Automaton(), [], [], {}
     for country in data.get("country", []):
         code = country["code"]
         ambiguous = set(country.get("ambiguous", []))
@@ -43,11 +46,20 @@ def build_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
             seen[key] = code
             automaton.add_word(f" {key} ", len(keys))
             keys.append((code, text in ambiguous))
+            widths.append(len(key))
+    for text in data.get("not_countries", {}).get("names", []):
+        key = " ".join(normalise(text, fold=False).split())
+        if key and key not in seen:
+            seen[key] = ""
+            automaton.add_word(f" {key} ", len(keys))
+            keys.append(("", False))
+            widths.append(len(key))
     if len(automaton) == 0:
         automaton.add_word("\x00", len(keys))
         keys.append(("", True))
+        widths.append(1)
     automaton.make_automaton()
-    return Gazetteer(version=str(data.get("version", "0")), automaton=automaton, keys=keys)
+    return Gazetteer(version=str(data.get("version", "0")), automaton=automaton, keys=keys, widths=widths)
 
 
 @lru_cache(maxsize=2)
@@ -57,13 +69,29 @@ def cached_gazetteer(path: str = str(DEFAULT_GAZETTEER)) -> Gazetteer:
 
 def find_places(gazetteer: Gazetteer, text: str) -> list[tuple[str, int]]:
     """(country code, mentions) for each country named at least once unambiguously, most mentioned first."""
-    hits = Counter(map(itemgetter(1), gazetteer.automaton.iter(normalise(text, fold=False))))
+    hits = Counter(map(itemgetter(1), longest_matches(gazetteer, normalise(text, fold=False))))
     sure, maybe = Counter(), Counter()
     for key, count in hits.items():
         code, ambiguous = gazetteer.keys[key]
         (maybe if ambiguous else sure)[code] += count
     found = {code: count + maybe.get(code, 0) for code, count in sure.items() if code}
     return sorted(found.items(), key=lambda item: (-item[1], item[0]))
+
+
+def longest_matches(gazetteer: Gazetteer, spaced: str) -> list[tuple[int, int]]:
+    """(end, key) of each match that no longer match overlaps (a match ends on the space after its name)."""
+    matches = list(gazetteer.automaton.iter(spaced))
+    if len(matches) < 2:
+        return matches
+    matches.sort(key=lambda match: -gazetteer.widths[match[1]])
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for end, key in matches:
+        start = end - gazetteer.widths[key]  # the name spans start .. end - 1
+        if not any(start < t_end and t_start < end for t_start, t_end in taken):
+            taken.append((start, end))
+            kept.append((end, key))
+    return kept
 
 
 def place_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -> None:

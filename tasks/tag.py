@@ -6,7 +6,7 @@ import math
 import os
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -23,6 +23,7 @@ LEAD_CHARS = 500
 SATURATION = 4.0
 MIN_SCORE = 0.25
 MAX_TOPICS = 5
+EXPLAIN_TERMS = 12
 ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
@@ -43,10 +44,15 @@ class Tagger:
     exact: ahocorasick.Automaton
     keys: list[tuple[tuple[int, float], ...]]  # automaton value → (term id, weight) pairs it counts for
     terms: list[tuple[str, str, tuple[str, ...]]]  # term id → (topic, term, topics it scores for)
+    context: frozenset[int] = frozenset()  # term ids that count only beside other evidence for the topic
+    roots: dict[str, str] = field(default_factory=dict)  # topic → its top-level topic
     min_score: float = MIN_SCORE
 
 
-def load_taxonomy_files(paths: list[Path]) -> tuple[str, dict[str, Topic], list[tuple[str, str, float]]]:
+TermEntry = tuple[str, str, float, bool]  # term, topic code, weight, context-only
+
+
+def load_taxonomy_files(paths: list[Path]) -> tuple[str, dict[str, Topic], list[TermEntry]]:
     """Read taxonomy TOML files in order; later files add topics and terms. Returns version, topics, terms."""
     versions, topics, terms = [], {}, []
     for path in paths:
@@ -55,8 +61,8 @@ def load_taxonomy_files(paths: list[Path]) -> tuple[str, dict[str, Topic], list[
         for entry in data.get("topic", []):
             code = entry["code"]
             topics.setdefault(code, Topic(code, entry.get("label", code), entry.get("parent") or None))
-            for weight_key, weight in (("terms", 1.0), ("strong", 2.5), ("weak", 0.5)):
-                terms.extend((term, code, weight) for term in entry.get(weight_key, []))
+            for weight_key, weight in (("terms", 1.0), ("strong", 2.5), ("weak", 0.5), ("context", 1.0)):
+                terms.extend((term, code, weight, weight_key == "context") for term in entry.get(weight_key, []))
     return "+".join(versions), topics, terms
 
 
@@ -75,7 +81,8 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
     version, topics, terms = load_taxonomy_files(paths or taxonomy_paths())
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
     term_ids: dict[tuple[str, str], int] = {}
-    for term, code, weight in terms:
+    context: set[int] = set()
+    for term, code, weight, context_only in terms:
         prefix = term.endswith("*")
         word = term.rstrip("*").strip()
         keep_case = any(c.isupper() for c in word)
@@ -83,6 +90,8 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
         if not key:
             continue
         term_id = term_ids.setdefault((code, word), len(term_ids))
+        if context_only:
+            context.add(term_id)
         for form in [key] if keep_case or prefix else inflections(key):
             entries[(keep_case, f" {form}" if prefix else f" {form} ")][term_id] = weight
     folded, exact, keys = ahocorasick.Automaton(), ahocorasick.Automaton(), []
@@ -94,8 +103,20 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
             automaton.add_word("\x00", len(keys))
             keys.append(())
         automaton.make_automaton()
-    scored = [(code, word, tuple(dict.fromkeys([code, topics[code].parent or code]))) for code, word in term_ids]
-    return Tagger(version=version, topics=topics, folded=folded, exact=exact, keys=keys, terms=scored)
+    # a word listed under a topic and under its subtopic counts once for the topic: the subtopic's entry skips it
+    own_words = {(code, word) for code, word in term_ids}
+    scored = [(code, word, tuple(t for t in ancestry(topics, code) if t == code or (t, word) not in own_words))
+              for code, word in term_ids]  # fmt: skip
+    return Tagger(version=version, topics=topics, folded=folded, exact=exact, keys=keys, terms=scored,
+                  context=frozenset(context), roots={code: ancestry(topics, code)[-1] for code in topics})  # fmt: skip
+
+
+def ancestry(topics: dict[str, Topic], code: str) -> tuple[str, ...]:
+    """A topic and every broader topic up to its top-level one; hits on a term count for all of them."""
+    chain = [code]
+    while (parent := topics[chain[-1]].parent) and parent in topics and parent not in chain:
+        chain.append(parent)
+    return tuple(chain)
 
 
 def inflections(word: str) -> list[str]:
@@ -132,41 +153,53 @@ def score_text(tagger: Tagger, title: str, body: str) -> list[TopicScore]:
     """Score every topic; title hits weigh 3×, the lead 1.5×; repeated terms count with diminishing returns."""
     cut = body.find(" ", LEAD_CHARS)
     cut = len(body) if cut < 0 else cut
+    spaced = normalise(f"{title}\n{body}", fold=False)
+    folded = spaced.casefold()
+    # zones share their boundary space; a multi-word term across the lead's end is the only thing not seen
+    title_end, lead_end = len(title) + 1, len(title) + 2 + cut
+    zones = ((0, title_end + 1, TITLE_WEIGHT), (title_end, lead_end + 1, LEAD_WEIGHT), (lead_end, len(spaced), 1.0))
     hits: dict[int, float] = defaultdict(float)
-    for text, position in ((title, TITLE_WEIGHT), (body[:cut], LEAD_WEIGHT), (body[cut:], 1.0)):
-        if not text:
-            continue
-        spaced = normalise(text, fold=False)
-        for automaton, haystack in ((tagger.folded, spaced.casefold()), (tagger.exact, spaced)):
-            for key, count in Counter(map(itemgetter(1), automaton.iter(haystack))).items():
+    for automaton, haystack in ((tagger.folded, folded), (tagger.exact, spaced)):
+        for start, end, position in zones:
+            if end - start < 3:
+                continue
+            for key, count in Counter(map(itemgetter(1), automaton.iter(haystack, start, end))).items():
                 for term_id, weight in tagger.keys[key]:
                     hits[term_id] += weight * position * count
     return rank_topics(tagger, hits)
 
 
 def rank_topics(tagger: Tagger, hits: dict[int, float]) -> list[TopicScore]:
-    """Sum log(1 + weighted hits) per topic (and its parent); score = saturation × strength relative to the best."""
-    raw: dict[str, float] = defaultdict(float)
-    fired: dict[str, list[str]] = defaultdict(list)
-    for term_id, value in sorted(hits.items(), key=lambda item: -item[1]):
-        _, word, targets = tagger.terms[term_id]
-        strength = math.log1p(value)
-        for target in targets:
-            raw[target] += strength
-            fired[target].append(word)
-    if not raw:
+    """Sum log(1 + weighted hits) per topic and its broader topics; score = saturation × strength vs the best.
+
+    Context terms count only for a topic that some other term of it has already given evidence for.
+    """
+    core: dict[str, float] = defaultdict(float)
+    extra: dict[str, float] = defaultdict(float)
+    strengths = {term_id: math.log1p(value) for term_id, value in hits.items()}
+    for term_id, strength in strengths.items():
+        bucket = extra if term_id in tagger.context else core
+        for target in tagger.terms[term_id][2]:
+            bucket[target] += strength
+    if not core:
         return []
+    raw = {code: value + extra.get(code, 0.0) for code, value in core.items()}
     best = max(raw.values())
-    scores = []
+    scores = {}
     for code, value in raw.items():
         score = (1 - math.exp(-value / SATURATION)) * math.sqrt(value / best)
         if score >= tagger.min_score:
-            topic = tagger.topics[code]
-            scores.append(TopicScore(code, topic.label, round(score, 4), list(dict.fromkeys(fired[code]))[:12]))
-    scores.sort(key=lambda s: -s.score)
-    top_level = [s for s in scores if not tagger.topics[s.topic].parent][:MAX_TOPICS]
-    keep = {s.topic for s in top_level}
-    return [s for s in scores if s.topic in keep or tagger.topics[s.topic].parent in keep]
+            scores[code] = round(score, 4)
+    top_level = sorted((c for c in scores if not tagger.topics[c].parent), key=lambda c: -scores[c])[:MAX_TOPICS]
+    keep = {code for code in scores if tagger.roots[code] in top_level}
+    fired: dict[str, list[str]] = {code: [] for code in keep}
+    for term_id in sorted(strengths, key=strengths.__getitem__, reverse=True):
+        _, word, targets = tagger.terms[term_id]
+        for target in targets:
+            if target in keep and word not in fired[target] and len(fired[target]) < EXPLAIN_TERMS:
+                fired[target].append(word)
+    ranked = sorted(keep, key=lambda c: -scores[c])
+    return [TopicScore(code, tagger.topics[code].label, scores[code], fired[code]) for code in ranked]
 
 
 def tag_articles(articles: list[Article], tagger: Tagger | None = None) -> None:

@@ -16,6 +16,7 @@ from tasks.pool import shutdown_pool
 from tasks.prepare import current_taxonomy, start_workers
 from tasks.progress import Progress
 from tasks.raw import RawDocument
+from tasks.read_files import FilePart, split_line_files
 from tasks.report import render_markdown
 from tasks.run_record import RunState, begin_run, end_run, utc_now
 from tasks.settings import DEFAULT_LOCK_WAIT_SECONDS
@@ -77,14 +78,17 @@ def load_prepared(
     return loaded
 
 
-def ingest_files(state: RunState, files: list[str], batch_size: int, workers: int, progress: bool = False) -> None:
+def ingest_files(
+    state: RunState, files: list[str | FilePart], batch_size: int, workers: int, progress: bool = False
+) -> None:
     """Read, prepare and load files in batches; the next batch is prepared on the workers while one loads."""
     taxonomy = current_taxonomy()
-    if len(files) > FIRST_BATCH:
+    files = split_line_files(files)
+    if len(files) > FIRST_BATCH or any(isinstance(item, FilePart) for item in files):
         start_workers(workers)
     bar = Progress(total=len(files), label="ingest", enabled=progress)
     try:
-        chunks = list(chunked(files, batch_size))
+        chunks = list(chunked(files, batch_size, weight=item_weight))
         pending = prepare_files_task.submit(chunks[0], utc_now(), workers, taxonomy) if chunks else None
         for index, chunk in enumerate(chunks):
             batch = pending.result()
@@ -97,11 +101,19 @@ def ingest_files(state: RunState, files: list[str], batch_size: int, workers: in
         shutdown_pool()
 
 
-def chunked(items: list, size: int, first: int = FIRST_BATCH) -> Iterator[list]:
-    """A small first batch (the first rows land in seconds), then batches of `size`."""
-    start = 0
-    step = min(first, size)
-    while start < len(items):
-        yield items[start : start + step]
-        start += step
-        step = size
+def chunked(items: list, size: int, first: int = FIRST_BATCH, weight=None) -> Iterator[list]:
+    """A small first batch (the first rows land in seconds), then batches of `size` (in `weight` units)."""
+    step, chunk, total = min(first, size), [], 0
+    for item in items:
+        chunk.append(item)
+        total += weight(item) if weight else 1
+        if total >= step:
+            yield chunk
+            step, chunk, total = size, [], 0
+    if chunk:
+        yield chunk
+
+
+def item_weight(item: str | FilePart) -> int:
+    """About how many articles an input holds: one per file, one per 8 KiB of a JSON Lines part."""
+    return 1 + (item.end - item.start) // 8192 if isinstance(item, FilePart) else 1

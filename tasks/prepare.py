@@ -16,7 +16,7 @@ from tasks.models import Article, Batch, Skip
 from tasks.parse_feed import entry_to_article
 from tasks.places import place_articles
 from tasks.pool import map_in_pool, warm_pool
-from tasks.read_files import read_file
+from tasks.read_files import FilePart, read_file
 from tasks.tag import cached_tagger, tag_articles, taxonomy_paths
 
 PAGE_VS_FEED = 0.5  # a page giving less than half the feed's text (a paywall, a teaser) loses to the feed
@@ -33,11 +33,13 @@ def prepare_articles(batch: Batch, now: datetime, taxonomy: tuple[str, ...] | No
     return cleaned
 
 
-def prepare_file(path: str, now: datetime, taxonomy: tuple[str, ...]) -> Batch:
+def prepare_file(path: str | FilePart, now: datetime, taxonomy: tuple[str, ...]) -> Batch:
     return prepare_articles(read_file(path), now, taxonomy)
 
 
-def prepare_files(paths: list[str], now: datetime, workers: int = 1, taxonomy: tuple[str, ...] | None = None) -> Batch:
+def prepare_files(
+    paths: list[str | FilePart], now: datetime, workers: int = 1, taxonomy: tuple[str, ...] | None = None
+) -> Batch:
     """Read and prepare files over `workers` processes; the taxonomy is passed, not inherited."""
     job = partial(prepare_file, now=now, taxonomy=taxonomy or current_taxonomy())
     batch = Batch()

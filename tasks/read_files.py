@@ -9,6 +9,7 @@ import os
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from tasks.decode import UnreadableInput, decode_text
 from tasks.extract_page import extract_page
@@ -33,7 +34,17 @@ FORMATS = {
     ".rdf": "feed",
 }
 MAX_FILE_BYTES = 64 * 1024 * 1024
+PART_BYTES = 512 * 1024  # a larger uncompressed JSON Lines file is read in parts, spread over the workers
 LOG = logging.getLogger(__name__)
+
+
+class FilePart(NamedTuple):
+    """Whole lines of a JSON Lines file: bytes [start, end), the first of them numbered `first_line`."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
 
 
 def file_format(path: Path) -> str | None:
@@ -68,10 +79,49 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[str], list[Skip]]:
     return list(dict.fromkeys(found)), skips
 
 
-def read_file(path: str) -> Batch:
-    """Read one file with the reader its suffix names; unusable input becomes a counted skip."""
+def split_line_files(paths: list[str], part_bytes: int | None = None) -> list[str | FilePart]:
+    """Cut large uncompressed JSON Lines files into parts at line ends; other files stay whole.
+
+    A part is read and prepared on its own, so one big file uses every core, and the whole-file size cap
+    applies to each part, not to the file.
+    """
+    part_bytes = part_bytes or PART_BYTES
+    items: list[str | FilePart] = []
+    for path in paths:
+        size = os.path.getsize(path) if os.path.isfile(path) else 0
+        if file_format(Path(path)) != "jsonl" or path.lower().endswith(".gz") or size <= part_bytes:
+            items.append(path)
+            continue
+        with open(path, "rb") as stream:
+            if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: lines are not cut at b"\n"
+                items.append(path)
+                continue
+            start, line = 0, 1
+            while start < size:
+                stream.seek(start)
+                data = stream.read(part_bytes)
+                data += stream.readline() if len(data) == part_bytes else b""
+                items.append(FilePart(path, start, start + len(data), line))
+                start += len(data)
+                line += data.count(b"\n")
+    return items
+
+
+def read_part(part: FilePart) -> Batch:
+    with open(part.path, "rb") as stream:
+        stream.seek(part.start)
+        data = stream.read(part.end - part.start)
+    return parse_json_articles(decode_text(data), part.path, lines=True, first_line=part.first_line)
+
+
+def read_file(path: str | FilePart) -> Batch:
+    """Read one file (or part) with the reader its suffix names; unusable input becomes a counted skip."""
+    if isinstance(path, FilePart):
+        part, path = path, path.path
+    else:
+        part = None
     try:
-        batch = read_by_format(path, load_bytes(Path(path)))
+        batch = read_part(part) if part else read_by_format(path, load_bytes(Path(path)))
     except UnreadableInput as error:
         return Batch(skips=[Skip(path, str(error))])
     except (OSError, EOFError, zlib.error) as error:
@@ -111,7 +161,7 @@ def load_bytes(path: Path) -> bytes:
     return data
 
 
-def read_files(paths: list[str], workers: int = 1) -> Batch:
+def read_files(paths: list[str | FilePart], workers: int = 1) -> Batch:
     """Read files in order, spreading them over `workers` processes."""
     batch = Batch()
     for result in map_in_pool(read_file, paths, workers):

@@ -18,23 +18,28 @@ FULL_PAGE = re.compile(r"<(?:html|body|head)\b", re.IGNORECASE)
 LIST_KEYS = ("articles", "items", "data", "results", "entries")
 
 
-def parse_json_articles(text: str, source_uri: str, lines: bool) -> Batch:
-    """Every object in a .jsonl (one per line) or .json (an object, a list, or {"articles": [...]}) file."""
+def parse_json_articles(text: str, source_uri: str, lines: bool, first_line: int = 1) -> Batch:
+    """Every object in a .jsonl (one per line) or .json (an object, a list, or {"articles": [...]}) file.
+
+    `first_line` numbers the lines of a part of a JSON Lines file as in the whole file.
+    """
     batch = Batch()
-    for label, record in iterate_records(text, lines, source_uri, batch):
+    for label, record in iterate_records(text, lines, source_uri, batch, first_line):
         uri = f"{source_uri}#{label}"
         try:
             batch.articles.append(record_to_article(record, source_uri))
         except UnreadableInput as error:
             batch.skips.append(Skip(uri, str(error)))
-    if not batch.articles and not batch.skips:
+    if not batch.articles and not batch.skips and first_line == 1:
         batch.skips.append(Skip(source_uri, "no JSON objects in the file"))
     return batch
 
 
-def iterate_records(text: str, lines: bool, source_uri: str, batch: Batch) -> Iterator[tuple[str, object]]:
+def iterate_records(
+    text: str, lines: bool, source_uri: str, batch: Batch, first_line: int = 1
+) -> Iterator[tuple[str, object]]:
     if lines:
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=first_line):
             if not line.strip():
                 continue
             try:

@@ -160,3 +160,23 @@ def test_retag_changes_tags_after_a_taxonomy_edit_and_records_versions(db, fixtu
     assert versions == {f"{next(iter(before.values()))}+local-1"}
     assert ferries == [("Ferry fares frozen for a second year", versions.pop())]
     assert runs[-1] == ("retag", "completed")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_jsonl_file_read_in_parts_loads_every_record_once(db, tmp_path, monkeypatch):
+    import tasks.read_files
+
+    records = [
+        {"url": f"https://example.org/news/{n}", "title": f"Council report number {n}",
+         "body": f"Report {n}: the council approved the budget for road repairs in district {n}. " * 8}
+        for n in range(120)
+    ]  # fmt: skip
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    monkeypatch.setattr(tasks.read_files, "PART_BYTES", 8192)
+    first = ingest_flow(paths=[str(path)], db=db, batch_size=50)
+    assert first["read"] == 120 and first["new"] == 120 and first["failed"] == 0
+    again = ingest_flow(paths=[str(path)], db=db, batch_size=50)
+    assert again["new"] == 0 and again["duplicate"] == 120
+    with open_warehouse(db, read_only=True) as con:
+        assert con.execute("select count(distinct url) from articles").fetchone()[0] == 120

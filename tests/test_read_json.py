@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from tasks.read_files import read_file
 
@@ -34,3 +35,41 @@ def test_broken_json_file_is_one_skip(fixtures):
     batch = read_file(str(fixtures / "bad" / "broken.json"))
     assert batch.articles == [] and len(batch.skips) == 1
     assert batch.skips[0].reason.startswith("invalid JSON")
+
+
+def test_a_large_jsonl_file_is_read_in_parts_with_the_same_articles_and_line_numbers(tmp_path):
+    import json
+
+    from tasks.read_files import FilePart, split_line_files
+
+    lines = []
+    for number in range(1, 201):
+        if number % 50 == 0:
+            lines.append("{not json")
+        else:
+            body = f"Story {number}: the council met on Tuesday. " * 12
+            lines.append(json.dumps({"url": f"https://example.org/{number}", "title": f"Story {number}", "body": body}))
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parts = split_line_files([str(path)], part_bytes=4096)
+    assert len(parts) > 5 and all(isinstance(p, FilePart) for p in parts)
+    assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in pairwise(parts))
+    whole = read_file(str(path))
+    pieces = [read_file(part) for part in parts]
+    assert [a.title for p in pieces for a in p.articles] == [a.title for a in whole.articles]
+    assert len(whole.articles) == 196 and sum(p.read for p in pieces) == 196
+    skipped = sorted(s.source_uri for p in pieces for s in p.skips)
+    assert skipped == sorted(s.source_uri for s in whole.skips)
+    assert {s.rsplit("#", 1)[1] for s in skipped} == {"line50", "line100", "line150", "line200"}
+
+
+def test_small_and_compressed_files_stay_whole(tmp_path, fixtures):
+    from tasks.read_files import split_line_files
+
+    small = str(fixtures / "json" / "articles.jsonl")
+    gz = tmp_path / "x.jsonl.gz"
+    gz.write_bytes(b"\x1f\x8b" + b"0" * 10000)
+    assert split_line_files([small, str(gz)], part_bytes=10**6) == [small, str(gz)]
+    assert split_line_files([str(gz)], part_bytes=64) == [str(gz)]
+    assert len(split_line_files([small], part_bytes=64)) > 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-SAMPLE_CHARS = 1500
+SAMPLE_CHARS = 800
 MIN_DETECT_CHARS = 40
 CODE = re.compile(r"[a-z]{2}")
 
@@ -18,7 +18,7 @@ def normalise_language(value: str | None) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, from its first 1,500 characters; None for short text."""
+    """ISO 639-1 code of the text's language, from its first 800 characters; None for short text."""
     sample = text[:SAMPLE_CHARS]
     if len(sample.strip()) < MIN_DETECT_CHARS:
         return None

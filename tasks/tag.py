@@ -104,8 +104,12 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
             keys.append(())
         automaton.make_automaton()
     # a word listed under a topic and under its subtopic counts once for the topic: the subtopic's entry skips it
+    # a word listed under a topic and under its subtopic counts once for the topic; a grouping topic with no
+    # terms of its own (IPTC's "competition discipline") is skipped: its subtopics count for the topic above it
     own_words = {(code, word) for code, word in term_ids}
-    scored = [(code, word, tuple(t for t in ancestry(topics, code) if t == code or (t, word) not in own_words))
+    scored_topics = {code for code, _ in term_ids} | {code for code, topic in topics.items() if not topic.parent}
+    scored = [(code, word, tuple(t for t in ancestry(topics, code)
+                                 if t == code or (t in scored_topics and (t, word) not in own_words)))
               for code, word in term_ids]  # fmt: skip
     return Tagger(version=version, topics=topics, folded=folded, exact=exact, keys=keys, terms=scored,
                   context=frozenset(context), roots={code: ancestry(topics, code)[-1] for code in topics})  # fmt: skip
@@ -176,10 +180,12 @@ def rank_topics(tagger: Tagger, hits: dict[int, float]) -> list[TopicScore]:
     """
     core: dict[str, float] = defaultdict(float)
     extra: dict[str, float] = defaultdict(float)
-    strengths = {term_id: math.log1p(value) for term_id, value in hits.items()}
-    for term_id, strength in strengths.items():
-        bucket = extra if term_id in tagger.context else core
-        for target in tagger.terms[term_id][2]:
+    terms, context, log1p = tagger.terms, tagger.context, math.log1p
+    strengths = {}
+    for term_id, value in hits.items():
+        strengths[term_id] = strength = log1p(value)
+        bucket = extra if term_id in context else core
+        for target in terms[term_id][2]:
             bucket[target] += strength
     if not core:
         return []
@@ -193,11 +199,16 @@ def rank_topics(tagger: Tagger, hits: dict[int, float]) -> list[TopicScore]:
     top_level = sorted((c for c in scores if not tagger.topics[c].parent), key=lambda c: -scores[c])[:MAX_TOPICS]
     keep = {code for code in scores if tagger.roots[code] in top_level}
     fired: dict[str, list[str]] = {code: [] for code in keep}
+    open_topics = len(keep)
     for term_id in sorted(strengths, key=strengths.__getitem__, reverse=True):
-        _, word, targets = tagger.terms[term_id]
+        _, word, targets = terms[term_id]
         for target in targets:
-            if target in keep and word not in fired[target] and len(fired[target]) < EXPLAIN_TERMS:
-                fired[target].append(word)
+            words = fired.get(target)
+            if words is not None and len(words) < EXPLAIN_TERMS and word not in words:
+                words.append(word)
+                open_topics -= len(words) == EXPLAIN_TERMS
+        if not open_topics:
+            break
     ranked = sorted(keep, key=lambda c: -scores[c])
     return [TopicScore(code, tagger.topics[code].label, scores[code], fired[code]) for code in ranked]
 

@@ -218,4 +218,5 @@ def test_context_terms_need_other_evidence_for_their_topic(tagger):
 
 def test_third_level_topics_roll_up_to_their_top_level(tagger):
     topics = {t.topic for t in score_text(tagger, *TOP_LEVEL["medtop:15000000"])}
-    assert {"medtop:20001065", "medtop:20000822", "medtop:15000000"} <= topics
+    assert {"medtop:20001065", "medtop:15000000"} <= topics  # football, under competition discipline, under sport
+    assert "medtop:20000822" not in topics  # a grouping topic without terms of its own is not scored

@@ -76,7 +76,8 @@ def read_page_features(tree: HtmlElement) -> PageFeatures:
     for value in tree.xpath('//meta[@name="description"]/@content|//meta[@property="og:description"]/@content'):
         if text := comparable(str(value)):
             features.descriptions.append(text)
-    for link in tree.iter("a"):
+    # libxml2 drops the short links (most navigation: they cannot hold MIN_LINK_WORDS words) before Python sees them
+    for link in tree.xpath(f"//a[string-length(normalize-space(.)) >= {2 * MIN_LINK_WORDS - 1}]"):
         text = comparable(link.text_content())
         if text.count(" ") + 1 >= MIN_LINK_WORDS:
             features.link_texts.add(text)

@@ -57,6 +57,10 @@ def fmt(values: list[float]) -> str:
     return ", ".join(f"{v:.0f}" for v in values)
 
 
+def fmt2(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}x" for v in values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=2000)
@@ -80,6 +84,9 @@ def main() -> None:
         print(f"newsflow ingest, steady state (the run itself): {len(paths) / seconds:7.1f} pages/s ({seconds:.1f}s)")
         print(f"articles loaded: {loaded}")
         print(f"ratio steady-state / trafilatura alone: {len(paths) / seconds / traf:.2f}x (target >= 1.5x)")
+        pairs = sorted(len(paths) / run[1] / alone for alone, run in zip(trafs, runs, strict=True))
+        print(f"ratio run by run (each newsflow run / the trafilatura run just before it): {fmt2(pairs)};"
+              f" median {pairs[len(pairs) // 2]:.2f}x")  # fmt: skip
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -103,7 +103,6 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
             automaton.add_word("\x00", len(keys))
             keys.append(())
         automaton.make_automaton()
-    # a word listed under a topic and under its subtopic counts once for the topic: the subtopic's entry skips it
     # a word listed under a topic and under its subtopic counts once for the topic; a grouping topic with no
     # terms of its own (IPTC's "competition discipline") is skipped: its subtopics count for the topic above it
     own_words = {(code, word) for code, word in term_ids}

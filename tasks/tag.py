@@ -81,6 +81,7 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
     version, topics, terms = load_taxonomy_files(paths or taxonomy_paths())
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
     term_ids: dict[tuple[str, str], int] = {}
+    owners: dict[tuple[str, bool, str], int] = {}
     context: set[int] = set()
     for term, code, weight, context_only in terms:
         prefix = term.endswith("*")
@@ -93,7 +94,11 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
         if context_only:
             context.add(term_id)
         for form in [key] if keep_case or prefix else inflections(key):
-            entries[(keep_case, f" {form}" if prefix else f" {form} ")][term_id] = weight
+            pattern = f" {form}" if prefix else f" {form} "
+            # one surface form counts once per topic ("hip-hop" and "hip hop"; "cinema"'s plural and "cinemas")
+            owner = owners.setdefault((code, keep_case, pattern), term_id)
+            weights = entries[(keep_case, pattern)]
+            weights[owner] = max(weights.get(owner, 0.0), weight)
     folded, exact, keys = ahocorasick.Automaton(), ahocorasick.Automaton(), []
     for (keep_case, pattern), weights in entries.items():
         (exact if keep_case else folded).add_word(pattern, len(keys))

@@ -92,19 +92,29 @@ def split_line_files(paths: list[str], part_bytes: int | None = None) -> list[st
         if file_format(Path(path)) != "jsonl" or path.lower().endswith(".gz") or size <= part_bytes:
             items.append(path)
             continue
-        with open(path, "rb") as stream:
-            if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: lines are not cut at b"\n"
-                items.append(path)
-                continue
-            start, line = 0, 1
-            while start < size:
-                stream.seek(start)
-                data = stream.read(part_bytes)
-                data += stream.readline() if len(data) == part_bytes else b""
-                items.append(FilePart(path, start, start + len(data), line))
-                start += len(data)
-                line += data.count(b"\n")
+        try:
+            items.extend(cut_lines(path, size, part_bytes))
+        except OSError:  # unreadable now: read whole, where the error becomes the file's counted skip
+            items.append(path)
     return items
+
+
+def cut_lines(path: str, size: int, part_bytes: int) -> list[str | FilePart]:
+    parts: list[str | FilePart] = []
+    with open(path, "rb") as stream:
+        if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: lines are not cut at b"\n"
+            return [path]
+        start, line = 0, 1
+        while start < size:
+            stream.seek(start)
+            data = stream.read(part_bytes)
+            data += stream.readline() if len(data) == part_bytes else b""
+            if not data:  # the file shrank while we read it
+                break
+            parts.append(FilePart(path, start, start + len(data), line))
+            start += len(data)
+            line += data.count(b"\n")
+    return parts
 
 
 def read_part(part: FilePart) -> Batch:

@@ -73,3 +73,23 @@ def test_small_and_compressed_files_stay_whole(tmp_path, fixtures):
     assert split_line_files([small, str(gz)], part_bytes=10**6) == [small, str(gz)]
     assert split_line_files([str(gz)], part_bytes=64) == [str(gz)]
     assert len(split_line_files([small], part_bytes=64)) > 1
+
+
+def test_an_unreadable_large_jsonl_file_stays_whole_and_becomes_a_counted_skip(tmp_path):
+    import os
+
+    import pytest
+
+    from tasks.read_files import split_line_files
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads files whatever their mode")
+    path = tmp_path / "locked.jsonl"
+    path.write_text('{"title": "x", "body": "y"}\n' * 500)
+    path.chmod(0)
+    try:
+        assert split_line_files([str(path)], part_bytes=1024) == [str(path)]
+        batch = read_file(str(path))
+        assert not batch.articles and batch.skips and "cannot read" in batch.skips[0].reason
+    finally:
+        path.chmod(0o600)

@@ -34,26 +34,22 @@ class Gazetteer:
 
 def build_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    automaton, keys, widths, seen = ahocorasick.Automaton(), [], [], {}
+    names: list[tuple[str, str, bool]] = []  # (name, country code or "" for not a country, ambiguous)
     for country in data.get("country", []):
-        code = country["code"]
         ambiguous = set(country.get("ambiguous", []))
         for text in [country["name"], *country.get("names", []), *country.get("demonyms", []),
                      *country.get("capitals", [])]:  # fmt: skip
-            key = " ".join(normalise(text, fold=False).split())
-            if not key or key in seen:
-                continue
-            seen[key] = code
-            automaton.add_word(f" {key} ", len(keys))
-            keys.append((code, text in ambiguous))
-            widths.append(len(key))
-    for text in data.get("not_countries", {}).get("names", []):
+            names.append((text, country["code"], text in ambiguous))
+    names += [(text, "", False) for text in data.get("not_countries", {}).get("names", [])]
+    automaton, keys, widths, seen = ahocorasick.Automaton(), [], [], set()
+    for text, code, ambiguous in names:
         key = " ".join(normalise(text, fold=False).split())
-        if key and key not in seen:
-            seen[key] = ""
-            automaton.add_word(f" {key} ", len(keys))
-            keys.append(("", False))
-            widths.append(len(key))
+        if not key or key in seen:  # a name belongs to the first entry that lists it
+            continue
+        seen.add(key)
+        automaton.add_word(f" {key} ", len(keys))
+        keys.append((code, ambiguous))
+        widths.append(len(key))
     if len(automaton) == 0:
         automaton.add_word("\x00", len(keys))
         keys.append(("", True))

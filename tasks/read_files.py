@@ -88,12 +88,12 @@ def split_line_files(paths: list[str], part_bytes: int | None = None) -> list[st
     part_bytes = part_bytes or PART_BYTES
     items: list[str | FilePart] = []
     for path in paths:
-        size = os.path.getsize(path) if os.path.isfile(path) else 0
-        if file_format(Path(path)) != "jsonl" or path.lower().endswith(".gz") or size <= part_bytes:
-            items.append(path)
+        if file_format(Path(path)) != "jsonl" or path.lower().endswith(".gz") or not os.path.isfile(path):
+            items.append(path)  # only JSON Lines files are looked at on disk
             continue
         try:
-            items.extend(cut_lines(path, size, part_bytes))
+            size = os.path.getsize(path)
+            items.extend(cut_lines(path, size, part_bytes) if size > part_bytes else [path])
         except OSError:  # unreadable now: read whole, where the error becomes the file's counted skip
             items.append(path)
     return items

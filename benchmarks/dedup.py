@@ -33,7 +33,7 @@ from tasks.cluster import bands_table, cluster_new_articles, fingerprint  # noqa
 from tasks.identity import assign_identity  # noqa: E402
 from tasks.load import load_articles  # noqa: E402
 from tasks.models import Article  # noqa: E402
-from warehouse.connect import open_warehouse  # noqa: E402
+from warehouse.connect import open_warehouse, open_working  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "data" / "extraction" / "aeb-dev" / "ground-truth.json"
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -170,7 +170,7 @@ def score(articles: list[Article], origin: dict[str, str]) -> dict[str, float]:
         for start in range(0, len(articles), 500):
             load_articles(db, articles[start : start + 500], "bench", NOW + timedelta(minutes=start))
         seconds = time.perf_counter() - started
-        with open_warehouse(db, read_only=True) as con:  # every input has a sighting, exact copies included
+        with open_warehouse(db) as con:  # every input has a sighting, exact copies included
             cluster_of = dict(
                 con.execute(
                     "select s.source_uri, a.cluster_id from sightings s join articles a using (article_id)"
@@ -192,7 +192,7 @@ def score(articles: list[Article], origin: dict[str, str]) -> dict[str, float]:
 def fill(db: str, count: int, rng: np.random.Generator) -> None:
     """Store `count` background articles with their band keys straight into the tables (fast)."""
     pyrng = random.Random(int(rng.integers(1 << 30)))
-    with open_warehouse(db) as con:
+    with open_working(db) as con:
         done = con.execute("select count(*) from articles").fetchall()[0][0]
         for start in range(done, count, 5000):
             batch = []
@@ -222,7 +222,7 @@ def cost_per_article(db: str, probe: list[Article], repeats: int = 5) -> tuple[f
     """Milliseconds per article for the whole dedup stage (shingles, MinHash, band keys, candidate join,
     verification, cluster assignment), and for the warehouse part alone (join, verification, assignment)."""
     best_total = best_lookup = float("inf")
-    with open_warehouse(db) as con:
+    with open_working(db) as con:
         for _ in range(repeats):
             started = time.perf_counter()
             for article in probe:

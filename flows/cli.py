@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:
         from warehouse.connect import WarehouseError
+        from warehouse.lock import WarehouseBusy
 
-        if isinstance(error, WarehouseError):
+        if isinstance(error, (WarehouseError, WarehouseBusy)):
             print(f"newsflow: error: {error}", file=sys.stderr)
             return 1
         raise
@@ -139,12 +140,18 @@ def positive_int(text: str) -> int:
 
 
 def prepare_run(args: argparse.Namespace) -> Path:
-    """Check the warehouse opens for writing before paying for Prefect's start-up."""
+    """Before paying for Prefect's start-up: check the settings, make (or convert) the working copy and make
+    sure the published file exists and is current."""
     db = resolve_db(args.db)
-    from warehouse.connect import open_warehouse
+    from tasks.settings import SettingsError, lock_wait_seconds
+    from warehouse.connect import ensure_published
+    from warehouse.lock import set_writer
 
-    with open_warehouse(db):
-        pass
+    try:
+        set_writer(f"newsflow {args.command} (starting)", lock_wait_seconds())
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    ensure_published(db)
     apply_prefect_defaults()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
     return db
@@ -244,8 +251,7 @@ def command_status(args: argparse.Namespace) -> int:
     db = resolve_db(args.db)
     holder = lock_holder(db)
     if holder:
-        print(f"a run is writing now ({holder}); the warehouse opens again when it ends")
-        return 0
+        print(f"committing now: {holder}")
     columns, rows = run_query(
         db,
         "select run_id, flow, started_at::timestamp(0) as started, finished_at - started_at as took, status, read,"

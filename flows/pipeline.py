@@ -19,10 +19,11 @@ from tasks.raw import RawDocument
 from tasks.read_files import FilePart, split_line_files
 from tasks.report import render_markdown
 from tasks.run_record import RunState, begin_run, end_run, utc_now
-from tasks.settings import DEFAULT_LOCK_WAIT_SECONDS
+from tasks.settings import lock_wait_seconds
 from tasks.steps import load_task, prepare_files_task
-from warehouse.connect import hold_warehouse
+from warehouse.connect import run_in_progress
 from warehouse.load import LoadCounts
+from warehouse.lock import set_writer
 
 FIRST_BATCH = 50
 
@@ -34,17 +35,18 @@ def current_run_id() -> str | None:
 
 @contextmanager
 def recorded_run(db: str, flow: str, parameters: dict) -> Iterator[RunState]:
-    """Hold the warehouse for the run, write its `runs` row, and publish its summary artifact."""
-    holder = f"{flow} run {current_run_id() or ''}".strip()
-    with hold_warehouse(db, wait_seconds=DEFAULT_LOCK_WAIT_SECONDS, holder=holder):
-        state = begin_run(db, flow, parameters, run_id=current_run_id())
-        status = "failed"
-        try:
+    """Write the run's `runs` row at its start and end, and publish its summary artifact. The warehouse is not
+    held for the run: each commit takes the writer lock (naming this run to writers that wait) and publishes."""
+    set_writer(f"{flow} run {current_run_id() or ''}".strip(), lock_wait_seconds())
+    state = begin_run(db, flow, parameters, run_id=current_run_id())
+    status = "failed"
+    try:
+        with run_in_progress(db):
             yield state
-            status = "completed"
-        finally:
-            end_run(state, status)
-            publish_summary(state, status)
+        status = "completed"
+    finally:
+        end_run(state, status)  # publishes
+        publish_summary(state, status)
 
 
 def publish_summary(state: RunState, status: str) -> None:

@@ -10,7 +10,7 @@ import pyarrow as pa
 from tasks.cluster import bands_table, cluster_new_articles
 from tasks.models import Article
 from tasks.raw import RawDocument, raw_table
-from warehouse.connect import open_warehouse
+from warehouse.connect import Publish, open_working
 from warehouse.load import BatchTables, LoadCounts, load_batch
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -110,7 +110,7 @@ def load_articles(
         result = cluster_new_articles(con, [a for a in unique if a.article_id in new_ids], now)
         return result.clusters, bands_table(unique), result.links
 
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.BATCH) as con:  # the writer lock for this commit (and a publish)
         return load_batch(con, tables, run_id=run_id, now=now, refresh=refresh, cluster=cluster)
 
 

@@ -14,7 +14,7 @@ from tasks.models import Article, Batch
 from tasks.parse_feed import ParsedFeed, parse_feed
 from tasks.prepare import prepare_articles, prepare_pages
 from tasks.raw import RawDocument, read_raw_row
-from warehouse.connect import open_warehouse
+from warehouse.connect import Publish, open_working
 from warehouse.select import select_article_ids, select_articles, select_raw_documents
 
 
@@ -22,7 +22,7 @@ def list_stored_ids(
     db: str | Path, since: date | datetime | None, until: date | datetime | None, by: str = "published"
 ) -> list[str]:
     """Ids of stored articles published (or fetched) in [since, until) (dates are UTC midnights), oldest first."""
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.READ) as con:
         return select_article_ids(con, utc_bound(since), utc_bound(until), by)
 
 
@@ -65,7 +65,7 @@ def rebuild_stored(
 ) -> Batch:
     """Redo stored articles from what was read: web articles from the raw store (feed entry and page, extracted
     again, offline), the rest from their stored text; then clean, identify, tag as a first ingest would."""
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.READ) as con:
         rows = select_articles(con, ids)
         raw_ids = sorted({r[k] for r in rows for k in ("raw_feed_id", "raw_page_id") if r.get(k)})
         raw = {doc.raw_id: doc for doc in map(read_raw_row, select_raw_documents(con, raw_ids))}
@@ -112,5 +112,5 @@ def page_result_from_raw(row: dict, raw: dict[str, RawDocument], feeds: dict) ->
 
 def recluster_range(db: str | Path, ids: list[str]) -> int:
     """Cluster these stored articles again (after a backfill rewrote them); returns how many moved."""
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.BATCH) as con:
         return recluster_stored(con, ids)

@@ -11,7 +11,7 @@ from tasks.load import places_table, topics_table
 from tasks.models import Article
 from tasks.places import place_articles
 from tasks.tag import get_tagger, tag_articles
-from warehouse.connect import open_warehouse
+from warehouse.connect import Publish, open_working
 from warehouse.tags import read_tag_inputs, replace_tags
 
 VERSION_SCHEMA = pa.schema(
@@ -21,7 +21,7 @@ VERSION_SCHEMA = pa.schema(
 
 def retag_stored(db: str | Path, ids: list[str], now: datetime) -> int:
     """Tag these stored articles again and replace their topics and places; returns how many."""
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.READ) as con:
         rows = read_tag_inputs(con, ids)
     articles = [Article(source_uri="", body=body, title=title, article_id=i) for i, title, body in rows]
     tag_articles(articles, get_tagger())
@@ -34,6 +34,6 @@ def retag_stored(db: str | Path, ids: list[str], now: datetime) -> int:
         },
         schema=VERSION_SCHEMA,
     )
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.BATCH) as con:
         replace_tags(con, versions, topics_table(articles), places_table(articles), now)
     return len(articles)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tasks.models import Skip
-from warehouse.connect import open_warehouse
+from warehouse.connect import Publish, open_working
 from warehouse.load import LoadCounts
 from warehouse.runs import RunCounts, finish_run, mark_abandoned_runs, start_run
 
@@ -65,7 +65,7 @@ def utc_now() -> datetime:
 def begin_run(db: str | Path, flow: str, parameters: dict, run_id: str | None = None) -> RunState:
     """Write the run's `running` row (marking runs a dead process left running as `crashed`)."""
     state = RunState(run_id=run_id or str(uuid.uuid4()), flow=flow, db=str(db), started=utc_now())
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.LATER) as con:  # published with the first batch
         mark_abandoned_runs(con)
         start_run(con, state.run_id, flow, parameters, state.started)
     return state
@@ -73,6 +73,6 @@ def begin_run(db: str | Path, flow: str, parameters: dict, run_id: str | None = 
 
 def end_run(state: RunState, status: str) -> None:
     skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in state.skips]
-    with open_warehouse(state.db) as con:
+    with open_working(state.db) as con:
         feeds = {name: dict(counter) for name, counter in state.feeds.items()}
         finish_run(con, state.run_id, status, state.counts, skips, utc_now(), feeds)

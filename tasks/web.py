@@ -17,7 +17,7 @@ from tasks.fetch_pages import PageJob, PageResult, fetch_pages
 from tasks.http import Fetcher, FetchSettings
 from tasks.polite import PoliteClient, origin_of
 from tasks.sources import Source, SourcesConfig
-from warehouse.connect import open_warehouse
+from warehouse.connect import Publish, open_working
 from warehouse.feeds import read_feed_states, save_feed_states, select_taken_entries
 
 _clients: dict[str, PoliteClient] = {}
@@ -49,7 +49,7 @@ def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: lis
                 ) -> list[FeedResult]:  # fmt: skip
     """Fetch every feed (different hosts at once, one host at a time) and keep the entries not taken before."""
     client = client_for(run_id, config)
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.READ) as con:
         states = read_feed_states(con, [s.feed for s in sources])
 
     def one(source: Source) -> FeedResult:
@@ -58,7 +58,7 @@ def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: lis
     hosts = len({origin_of(s.feed) for s in sources}) or 1
     with ThreadPoolExecutor(max_workers=min(8, hosts)) as pool:
         results = list(pool.map(one, sources))
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.READ) as con:
         for result in results:
             if result.feed is None:
                 continue
@@ -95,7 +95,7 @@ def fetch_entry_pages(run_id: str, config: SourcesConfig, jobs: list[PageJob], r
 
 def save_feeds(db: str | Path, results: list[FeedResult]) -> None:
     """Store each feed's state; called after its entries are committed, so validators never run ahead."""
-    with open_warehouse(db) as con:
+    with open_working(db, Publish.LATER) as con:  # published with the next batch
         save_feed_states(con, [commit_feed(r) for r in results])
 
 

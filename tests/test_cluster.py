@@ -32,7 +32,7 @@ def copies_of(key: str) -> list[Article]:
 
 
 def clusters(db: str) -> dict[str, str]:
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         return dict(con.execute("select source_uri, cluster_id from articles").fetchall())
 
 
@@ -80,7 +80,7 @@ def test_clusters_across_runs(db):
         assert len(members) == len(variants(key)), key  # the headline-only copy is an exact duplicate
         assert len(set(members.values())) == 1, (key, members)
     assert len(set(found.values())) == len(STORIES)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         copies = con.execute("select min(copies), max(copies) from unique_stories").fetchone()
     assert copies == (1 + len(variants("bridge-repair")),) * 2  # every copy, exact ones too, is a sighting
 
@@ -88,7 +88,7 @@ def test_clusters_across_runs(db):
 def test_clusters_inside_one_batch_and_the_view(db):
     batch = originals() + copies_of("rivers-match") + copies_of("bank-speech")
     load_articles(db, batch, "run1", NOW)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         stories = con.execute("select title, size, copies from unique_stories order by size desc, title").fetchall()
         links = con.execute("select count(*) from near_duplicates").fetchone()[0]
     assert len(stories) == len(STORIES)
@@ -105,7 +105,7 @@ def test_exact_duplicates_keep_their_handling(db):
     copy = article("bridge-repair-copy", original.title, original.body, url="https://other.example/copy")
     counts = load_articles(db, [copy], "run2", NOW)
     assert (counts.new, counts.duplicate) == (0, 1)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         assert con.execute("select count(*) from articles").fetchone()[0] == 1
         assert con.execute("select count(*) from sightings").fetchone()[0] == 2
 

@@ -15,7 +15,7 @@ SAMPLES = Path(__file__).parent.parent / "samples"
 
 
 def table_counts(db: str) -> dict[str, int]:
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
                 for t in ("articles", "article_topics", "sightings", "runs")}  # fmt: skip
 
@@ -41,7 +41,7 @@ def test_ingest_samples_end_to_end_and_rerun_adds_nothing(db):
     assert result["new"] >= 31 and result["duplicate"] >= 2
     assert result["skipped"] == 1  # samples/bad/not-an-article.json
     first = table_counts(db)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         row = con.execute(
             "select title, body, published_at::date, authors, source, article_id from articles"
             " where body like '%13th meeting of the Azerbaijan-Turkey%'"
@@ -77,7 +77,7 @@ def test_backfill_retags_a_date_range_only(db, fixtures, tmp_path, monkeypatch):
     before = table_counts(db)
     result = backfill_flow(since="2025-11-01", until="2025-12-01", db=db)
     assert result["read"] == 2 and result["new"] == 0 and result["failed"] == 0
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         versions = dict(con.execute("select title, tagger_version from articles").fetchall())
         skiing = con.execute("select a.title from article_topics t join articles a using (article_id)"
                              " where t.topic = 'local:skiing'").fetchall()  # fmt: skip
@@ -99,7 +99,7 @@ def test_backfill_rereads_paths_and_refreshes_without_duplicating(db, fixtures, 
     page.write_text(page.read_text().replace("forty years", "forty-one years"))
     result = backfill_flow(paths=[str(folder)], db=db)
     assert result["new"] == 0 and result["duplicate"] == before["articles"]
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         bodies = [r[0] for r in con.execute("select body from articles where title like 'Lighthouse%'").fetchall()]
     assert len(bodies) == 1 and "forty-one years" in bodies[0]
     assert table_counts(db)["articles"] == before["articles"]
@@ -115,12 +115,12 @@ def test_backfill_reclusters_its_range_and_leaves_the_rest(db, monkeypatch):
     now = datetime(2026, 11, 1, tzinfo=UTC)
     load_articles(db, originals(), "run1", now)  # published 30 days before NOW of test_cluster (2026-10-29)
     load_articles(db, copies_of("bank-decision") + copies_of("rivers-match"), "run2", now)  # published 2026-10-30
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         before = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
     assert len(set(before.values())) == 7
     monkeypatch.setenv("NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", "0.995")
     result = backfill_flow(since="2026-10-30", until="2026-10-31", db=db)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         strict = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
     assert result["read"] == 10 and result["new"] == 0 and result["failed"] == 0
     originals_uris = [uri for uri in before if uri.count("-") == 1]  # "bank-decision.txt"; copies have two
@@ -129,7 +129,7 @@ def test_backfill_reclusters_its_range_and_leaves_the_rest(db, monkeypatch):
     assert moved and all(uri.count("-") == 2 for uri in moved)
     monkeypatch.setenv("NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", "0.6")
     again = backfill_flow(since="2026-10-30", until="2026-10-31", db=db)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         after = dict(con.execute("select source_uri, cluster_id from articles").fetchall())
     assert after == before  # the range rejoined its clusters
     assert result["extra"]["reclustered"] == len(moved) == again["extra"]["reclustered"]
@@ -140,7 +140,7 @@ def test_retag_changes_tags_after_a_taxonomy_edit_and_records_versions(db, fixtu
     from flows.retag import retag_flow
 
     ingest_flow(paths=[str(fixtures / "json")], db=db)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         before = dict(con.execute("select article_id, tagger_version from articles").fetchall())
         topics_before = con.execute("select count(*) from article_topics where topic like 'local:%'").fetchall()[0][0]
     assert topics_before == 0
@@ -150,7 +150,7 @@ def test_retag_changes_tags_after_a_taxonomy_edit_and_records_versions(db, fixtu
     monkeypatch.setenv("NEWSFLOW_TAXONOMY", str(extra))
     result = retag_flow(db=db)
     assert result["read"] == len(before) and result["new"] == 0
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         versions = set(r[0] for r in con.execute("select tagger_version from articles").fetchall())
         ferries = con.execute(
             "select a.title, t.tagger_version from article_topics t join articles a using (article_id)"
@@ -178,5 +178,5 @@ def test_a_jsonl_file_read_in_parts_loads_every_record_once(db, tmp_path, monkey
     assert first["read"] == 120 and first["new"] == 120 and first["failed"] == 0
     again = ingest_flow(paths=[str(path)], db=db, batch_size=50)
     assert again["new"] == 0 and again["duplicate"] == 120
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         assert con.execute("select count(distinct url) from articles").fetchone()[0] == 120

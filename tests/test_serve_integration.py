@@ -124,7 +124,7 @@ def test_backfill_deployment_runs_by_name_with_parameters(served):
     assert ingest.state.type.value == "COMPLETED"
     run = finish(client, start(client, "backfill/backfill", since="2025-11-01", until="2025-12-01", db=str(db)))
     assert run.state.type.value == "COMPLETED"
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         backfill = con.execute("select status, read, new from runs where run_id = ?", [str(run.id)]).fetchall()
         updated = con.execute("select count(*) from articles where updated_at is not null").fetchall()[0][0]
     assert backfill == [("completed", 2, 0)] and updated == 2  # the two November articles of list.json
@@ -132,7 +132,7 @@ def test_backfill_deployment_runs_by_name_with_parameters(served):
 
 def test_two_ingest_runs_at_once_one_waits_nothing_duplicated(served):
     client, db = served
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         before = con.execute("select count(*) from articles").fetchall()[0][0]
     runs = [start(client, "ingest/ingest-scheduled", paths=[str(FIXTURES / "text")], db=str(db)) for _ in range(2)]
     finished = [finish(client, run) for run in runs]
@@ -140,7 +140,7 @@ def test_two_ingest_runs_at_once_one_waits_nothing_duplicated(served):
     states = [{s.name for s in client.read_flow_run_states(run.id)} for run in runs]
     first, second = sorted(finished, key=lambda r: r.start_time)
     assert second.start_time >= first.end_time or any("AwaitingConcurrencySlot" in s for s in states)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         after = con.execute("select count(*) from articles").fetchall()[0][0]
         counts = con.execute(
             "select new, duplicate from runs where run_id in (?, ?) order by started_at", [str(r.id) for r in runs]

@@ -2,12 +2,14 @@
 
 import json
 
+import duckdb
 import pytest
 
 from flows.sources import sources_flow
 from tasks.sources import SourcesError, load_sources
 from tests.webfeeds import feed_responses, page_requests, serve_site
 from warehouse.connect import open_warehouse
+from warehouse.layout import warehouse_paths
 
 
 def write_sources(tmp_path, urls: dict[str, str], extra: str = "") -> str:
@@ -30,7 +32,7 @@ def test_three_feeds_twice_full_pages_then_all_304(httpserver, tmp_path, db, cap
     assert "new 90, duplicate 0, skipped 0, failed 0" in capsys.readouterr().out
     assert feed_responses(httpserver) == [200, 200, 200]
     assert len(page_requests(httpserver)) == 90
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         rows = con.execute("select source, title, body, url, input_format from articles").fetchall()
         states = con.execute("select feed_key, etag, last_modified, consecutive_failures from feed_state").fetchall()
         counts = json.loads(con.execute("select counts from runs").fetchone()[0])
@@ -48,7 +50,7 @@ def test_three_feeds_twice_full_pages_then_all_304(httpserver, tmp_path, db, cap
     assert all(f"  {name}: not_modified 1" in out for name in urls)
     assert feed_responses(httpserver) == [304, 304, 304]
     assert page_requests(httpserver) == []
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         assert con.execute("select count(*) from articles").fetchone()[0] == 90
 
 
@@ -81,7 +83,7 @@ def test_robots_blocked_pages_and_failed_pages_keep_the_entry(httpserver, tmp_pa
     feed = result["feeds"]["p"]
     assert feed["robots_blocked"] == 1 and feed["page_failed"] == 1 and feed["pages_fetched"] == 1
     assert result["new"] == 3 and result["failed"] == 1  # the 404 page is counted; its entry is kept
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         bodies = dict(con.execute("select url, body from articles").fetchall())
     assert bodies[f"{base}/p/story-1"] == "Short summary of p story 1."
     assert bodies[f"{base}/p/story-2"].startswith("Page text.")
@@ -130,14 +132,15 @@ def test_backfill_rebuilds_from_the_raw_store_offline(httpserver, tmp_path, db):
 
     urls = serve_site(httpserver, count=4)
     sources_flow(sources_file=write_sources(tmp_path, {"rss2": urls["rss2"], "atom": urls["atom"]}), db=db)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         before = con.execute(SNAPSHOT).fetchall()
-        kinds = dict(con.execute("select kind, count(*) from raw_documents group by kind").fetchall())
+    with duckdb.connect(str(warehouse_paths(db).raw), read_only=True) as raw:  # the pipeline's private raw store
+        kinds = dict(raw.execute("select kind, count(*) from raw_documents group by kind").fetchall())
     assert len(before) == 8 and kinds == {"feed": 2, "page": 8}
     httpserver.stop()  # the network is gone
     result = backfill_flow(since="2020-01-01", until="2100-01-01", by="fetched", db=db)
     assert result["read"] == 8 and result["new"] == 0 and result["failed"] == 0
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         after = con.execute(SNAPSHOT).fetchall()
         updated = con.execute("select count(*) from articles where updated_at is not null").fetchall()[0][0]
     assert after == before and updated == 8

@@ -8,7 +8,7 @@ from tasks.identity import assign_identity
 from tasks.load import load_articles
 from tasks.models import Article, Batch
 from tasks.tag import tag_articles
-from warehouse.connect import WarehouseError, connect, open_warehouse
+from warehouse.connect import WarehouseError, connect, open_warehouse, open_working
 from warehouse.migrate import apply_migrations, list_migrations, schema_version
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -24,13 +24,13 @@ def make(url: str | None, body: str = BODY, source_uri: str = "in.txt", source: 
 
 
 def counts(db: str) -> dict[str, int]:
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
                 for t in ("articles", "article_topics", "sightings")}  # fmt: skip
 
 
 def test_migrations_create_schema_and_record_versions(db):
-    with open_warehouse(db) as con:
+    with open_working(db) as con:
         assert schema_version(con) == max(v for v, _, _ in list_migrations())
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     assert {"articles", "article_topics", "runs", "sightings", "schema_migrations"} <= tables
@@ -82,7 +82,7 @@ def test_load_is_idempotent_and_dedups_across_runs(db):
     assert load_articles(db, [make("https://other.example/copy", source_uri="copy.txt")], "run4", NOW).new == 0
     after = counts(db)
     assert after["articles"] == 1 and after["sightings"] == 3
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         rows = con.execute("select source, source_uri, times_seen from sightings order by source_uri").fetchall()
     assert rows == [("Paper", "copy.txt", 1), ("Aggregator", "feed.xml", 1), ("Paper", "in.txt", 2)]
 
@@ -103,7 +103,7 @@ def test_topics_load_with_articles(db):
     article = make("https://paper.example/match", body="The football club won the league title after a 2-0 "
                    "victory over their rivals, with the striker scoring twice in the second half.")  # fmt: skip
     load_articles(db, [article], "run1", NOW)
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         topics = [r[0] for r in con.execute("select topic from article_topics order by score desc").fetchall()]
     assert topics[0] == "medtop:15000000"
 

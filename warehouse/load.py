@@ -7,12 +7,9 @@ sighting is recorded against the stored article.
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -69,6 +66,8 @@ def load_batch(
     story clusters to the new articles; `refresh` also rewrites stored copies (and their band keys)."""
     if tables.sightings.num_rows == 0 and tables.raw is None:
         return LoadCounts()
+    if tables.raw is not None:  # its own file and transaction, first: a crash after it leaves only raw documents
+        save_raw(con, tables.raw)  # that a rerun stores again as no-ops
     con.begin()
     try:
         con.register("incoming_articles", tables.articles)
@@ -77,9 +76,6 @@ def load_batch(
         con.register("incoming_sightings", tables.sightings)
         if tables.entries is not None:
             con.register("incoming_entries", tables.entries)
-        if tables.raw is not None:
-            con.register("incoming_raw", tables.raw)
-            con.execute("insert into raw_documents select * from incoming_raw on conflict do nothing")
         con.execute(MATCH_SQL)
         new_ids = frozenset(
             row[0] for row in con.execute("select incoming_id from batch_match where existing_id is null").fetchall()
@@ -104,7 +100,6 @@ def load_batch(
         if tables.entries is not None:
             con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
         con.execute("drop table batch_match")
-        hold_for_crash_test()
         con.commit()
     except Exception:
         con.rollback()
@@ -134,13 +129,13 @@ PLACES_SQL = child_rows_sql("article_places", "incoming_places", ("article_id", 
 BANDS_SQL = child_rows_sql("article_bands", "incoming_bands", ("bucket", "article_id"))
 
 
-def hold_for_crash_test() -> None:
-    """Fault injection for the crash test: with NEWSFLOW_TEST_HOLD_BEFORE_COMMIT=FILE the load touches FILE and
-    stalls with its batch written but not committed, so a test can SIGKILL it there."""
-    marker = os.environ.get("NEWSFLOW_TEST_HOLD_BEFORE_COMMIT")
-    if marker:
-        Path(marker).touch()
-        time.sleep(600)
+def save_raw(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> None:
+    """Fetched documents into the raw store (content-addressed: a document stored before is a no-op)."""
+    con.register("incoming_raw", raw)
+    try:
+        con.execute("insert into raw.raw_documents select * from incoming_raw on conflict do nothing")
+    finally:
+        con.unregister("incoming_raw")
 
 
 MATCH_SQL = """

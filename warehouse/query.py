@@ -10,8 +10,9 @@ from warehouse.connect import WarehouseError, open_warehouse
 
 
 def run_query(path: str | Path, sql: str, parameters: dict | None = None) -> tuple[list[str], list[tuple]]:
-    """Run `sql` on a read-only connection; SQL errors come back as WarehouseError with DuckDB's message."""
-    with open_warehouse(path, read_only=True) as con:
+    """Run `sql` on a read-only connection to the published file; SQL errors come back as WarehouseError
+    with DuckDB's message."""
+    with open_warehouse(path) as con:
         try:
             cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
         except duckdb.Error as error:

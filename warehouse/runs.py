@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 import duckdb
+
+from warehouse.lock import pid_alive
 
 MAX_LISTED_SKIPS = 1000
 
@@ -31,10 +35,13 @@ class RunCounts:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, parameters: dict, now: datetime) -> None:
+    """The run's `running` row, with the process writing it (so a later run can tell it died)."""
     con.execute(
-        "insert into runs (run_id, flow, started_at, status, parameters) values (?, ?, ?, 'running', ?)"
-        " on conflict (run_id) do update set started_at = excluded.started_at, status = 'running'",
-        [run_id, flow, now, json.dumps(parameters, default=str)],
+        "insert into runs (run_id, flow, started_at, status, parameters, pid, host)"
+        " values (?, ?, ?, 'running', ?, ?, ?)"
+        " on conflict (run_id) do update set started_at = excluded.started_at, status = 'running',"
+        " pid = excluded.pid, host = excluded.host",
+        [run_id, flow, now, json.dumps(parameters, default=str), os.getpid(), socket.gethostname()],
     )
 
 
@@ -58,10 +65,14 @@ def finish_run(
     )  # fmt: skip
 
 
-def mark_abandoned_runs(con: duckdb.DuckDBPyConnection, flow: str | None = None) -> int:
-    """Runs left 'running' by a process that died are marked 'crashed' (one writer at a time means none is live)."""
-    rows = con.execute(
-        "update runs set status = 'crashed' where status = 'running' and (? is null or flow = ?) returning run_id",
-        [flow, flow],
-    ).fetchall()
-    return len(rows)
+def mark_abandoned_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs left 'running' by a process of this host that is gone (or that recorded none) become 'crashed'.
+    Writers take turns per commit, so other runs may be live: theirs are left alone."""
+    host = socket.gethostname()
+    rows = con.execute("select run_id, pid, host from runs where status = 'running'").fetchall()
+    dead = [
+        run_id for run_id, pid, on in rows if pid is None or (on == host and pid != os.getpid() and not pid_alive(pid))
+    ]
+    if dead:
+        con.execute("update runs set status = 'crashed' where run_id in (select unnest(?))", [dead])
+    return len(dead)

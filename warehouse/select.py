@@ -26,9 +26,9 @@ def select_article_ids(
 
 
 def select_raw_documents(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]:
-    """(raw_id, url, kind, fetched_at, status, headers, body) rows of the raw store."""
+    """(raw_id, url, kind, fetched_at, status, headers, body) rows of the raw store (attached as `raw`)."""
     return con.execute(
-        "select raw_id, url, kind, fetched_at, status, headers, body from raw_documents"
+        "select raw_id, url, kind, fetched_at, status, headers, body from raw.raw_documents"
         " where raw_id in (select unnest($ids))",
         {"ids": ids},
     ).fetchall()

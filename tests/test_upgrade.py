@@ -77,3 +77,14 @@ def test_converted_warehouse_runs_on_repeats_nothing_and_backfills_from_its_raw_
         statuses = con.execute("select flow, status from runs order by started_at").fetchall()
     assert statuses[-2:] == [("ingest", "completed"), ("backfill", "completed")]
     assert not warehouse_paths(old_warehouse).marker.exists()
+
+
+def test_a_lost_private_folder_is_rebuilt_from_the_published_file(old_warehouse):
+    paths = ensure_published(old_warehouse)
+    published = {t: rows for t, (_, rows) in read_tables(paths.published).items() if t != "schema_migrations"}
+    paths.backup.unlink()
+    shutil.rmtree(paths.private)
+    ensure_published(old_warehouse)
+    again = {t: rows for t, (_, rows) in read_tables(paths.published).items() if t != "schema_migrations"}
+    assert again == published and paths.work.exists()
+    assert not paths.backup.exists()  # a published file is not an old release's: nothing to keep aside

@@ -47,14 +47,13 @@ def build_working(paths: WarehousePaths) -> None:
         con.execute("use work")
         apply_migrations(con)
         con.execute(RAW_SCHEMA_SQL)
-        if source is not None:
-            copy_tables(con, source)
+        legacy = copy_tables(con, paths) if source is not None else False
         con.execute("use memory")
         con.execute("detach work")
         con.execute("detach raw")
     finally:
         con.close()
-    if source is not None and not paths.backup.exists():
+    if legacy and not paths.backup.exists():
         os.link(source, paths.backup)  # the old file stays readable under this name until the user deletes it
     os.replace(raw, paths.raw)
     os.replace(work, paths.work)
@@ -63,9 +62,11 @@ def build_working(paths: WarehousePaths) -> None:
         paths.marker.touch()  # the published path still holds the old file: publish the converted one
 
 
-def copy_tables(con: duckdb.DuckDBPyConnection, source) -> None:
-    """Every table of the old file into the new working copy (by column name, so an older schema's missing
-    columns take their defaults), and its raw documents into the raw store."""
+def copy_tables(con: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> bool:
+    """Every table of the file at the published path into the new working copy (by column name, so an older
+    schema's missing columns take their defaults), and its raw documents into the raw store. True for a file of
+    the earlier, one-file layout (rather than a published file whose private folder was lost)."""
+    source = paths.published
     try:
         con.execute(f"attach '{sql_path(source)}' as old (read_only)")
     except duckdb.Error as error:
@@ -77,8 +78,13 @@ def copy_tables(con: duckdb.DuckDBPyConnection, source) -> None:
             con.execute(f'insert into work.main."{table}" by name select * from old.main."{table}"')
         if "raw_documents" in old:
             con.execute("insert or ignore into raw.raw_documents by name select * from old.main.raw_documents")
-        moved = {t: con.execute(f'select count(*) from old.main."{t}"').fetchone()[0] for t in sorted(old)}
-        LOG.warning("converted %s to the published/working layout: %s", source, moved)
+        (articles,) = con.execute("select count(*) from work.main.articles").fetchone()
+        if "raw_documents" in old:
+            LOG.warning("converted %s (%d articles) to the published/working layout; the old file is kept as %s",
+                        source, articles, paths.backup)  # fmt: skip
+        else:
+            LOG.warning("rebuilt the working copy of %s from the published file (%d articles)", source, articles)
+        return "raw_documents" in old
     finally:
         con.execute("detach old")
 

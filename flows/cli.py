@@ -289,7 +289,19 @@ def command_run(args: argparse.Namespace) -> int:
     print(f'\nExample query ({db}):\n  newsflow sql "{EXAMPLE_QUERY}"\n')
     columns, rows = run_query(db, EXAMPLE_QUERY)
     print(format_table(columns, rows))
+    print(f"\nOpen it yourself, read-only, also while runs write:\n  {shown(duckdb_program())} -readonly {db}")
     return 0
+
+
+def duckdb_program() -> Path:
+    """The DuckDB CLI installed beside this Python (the `duckdb-cli` dependency), else the one on PATH."""
+    beside = Path(sys.executable).with_name("duckdb")
+    return beside if beside.exists() else Path("duckdb")
+
+
+def shown(path: Path) -> str:
+    """A path as short as it can be written from here."""
+    return str(path.relative_to(Path.cwd())) if path.is_absolute() and path.is_relative_to(Path.cwd()) else str(path)
 
 
 def run_sources(args: argparse.Namespace) -> int:

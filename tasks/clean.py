@@ -14,6 +14,7 @@ from tasks.models import Article, Batch, Skip
 MIN_BODY_CHARS = 40  # below this a text is not an article, unless it is a titled story with a URL (a brief)
 MAX_BOILERPLATE_CHARS = 160
 ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone half of a UTF-16 pair (from a JSON "\\ud800" escape): no text
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ODD_SPACE = r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 SPACES = re.compile(rf"(?:{ODD_SPACE}| (?= |{ODD_SPACE}))[ {ODD_SPACE[1:-1]}]*")  # not single plain spaces
@@ -59,6 +60,8 @@ def clean_text(text: str) -> tuple[str, int]:
 def normalise_characters(text: str) -> str:
     if "&" in text:
         text = ENTITY.sub(lambda m: html.unescape(m[0]), text)
+    if not text.isascii():
+        text = SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = INVISIBLE.sub("", text)
@@ -104,8 +107,15 @@ def clean_articles(batch: Batch, now: datetime) -> tuple[Batch, int]:
     dropped = 0
     for article in batch.articles:
         dropped += clean_article(article, now)
-        if len(article.body) < (1 if article.title and article.url else MIN_BODY_CHARS):
-            kept.skips.append(Skip(article.source_uri, "no article text after cleaning"))
-        else:
+        if has_article_text(article):
             kept.articles.append(article)
+        else:
+            kept.skips.append(Skip(article.source_uri, NO_TEXT))
     return kept, dropped
+
+
+NO_TEXT = "no article text after cleaning"
+
+
+def has_article_text(article: Article) -> bool:
+    return len(article.body) >= (1 if article.title and article.url else MIN_BODY_CHARS)

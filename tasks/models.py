@@ -41,6 +41,7 @@ class Article:
     fetched_at: datetime | None = None  # web articles: when fetched, and the raw store's copies of feed and page
     raw_feed_id: str | None = None
     raw_page_id: str | None = None
+    location: str | None = None  # the record inside its file (`file.jsonl#line3`), named when it is skipped
     # filled by later stages
     canonical_url: str | None = None
     content_hash: str | None = None

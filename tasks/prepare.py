@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from tasks.clean import clean_articles
+from tasks.clean import NO_TEXT, clean_article, has_article_text
 from tasks.cluster import fingerprint
 from tasks.decode import UnreadableInput
 from tasks.extract_page import extract_page
@@ -23,14 +23,30 @@ PAGE_VS_FEED = 0.5  # a page giving less than half the feed's text (a paywall, a
 
 
 def prepare_articles(batch: Batch, now: datetime, taxonomy: tuple[str, ...] | None = None) -> Batch:
-    """Clean, identify and tag a batch; an article with no text left becomes a skip."""
-    cleaned, _ = clean_articles(batch, now)
-    assign_identity(cleaned.articles)
-    tag_articles(cleaned.articles, cached_tagger(taxonomy or current_taxonomy()))
-    place_articles(cleaned.articles)
-    for article in cleaned.articles:
-        fingerprint(article)
-    return cleaned
+    """Clean, identify, tag and fingerprint each article of a batch. An article with no text left is a skip; one
+    that any stage fails on is a failed skip naming the stage and the error, and the rest of the batch goes on."""
+    tagger = cached_tagger(taxonomy or current_taxonomy())
+    prepared = Batch(skips=list(batch.skips), read=batch.read)
+    for article in batch.articles:
+        stage = "cleaning"
+        try:
+            clean_article(article, now)
+            if not has_article_text(article):
+                prepared.skips.append(Skip(article.location or article.source_uri, NO_TEXT))
+                continue
+            stage = "identity"
+            assign_identity([article])
+            stage = "tagging"
+            tag_articles([article], tagger)
+            place_articles([article])
+            stage = "fingerprint"
+            fingerprint(article)
+        except Exception as error:  # one bad record costs itself, never its batch
+            reason = f"{stage} failed: {type(error).__name__}: {error}"
+            prepared.skips.append(Skip(article.location or article.source_uri, reason, failed=True))
+            continue
+        prepared.articles.append(article)
+    return prepared
 
 
 def prepare_file(path: str | FilePart, now: datetime, taxonomy: tuple[str, ...]) -> Batch:

@@ -27,9 +27,12 @@ def parse_json_articles(text: str, source_uri: str, lines: bool, first_line: int
     for label, record in iterate_records(text, lines, source_uri, batch, first_line):
         uri = f"{source_uri}#{label}"
         try:
-            batch.articles.append(record_to_article(record, source_uri))
+            article = record_to_article(record, source_uri)
         except UnreadableInput as error:
             batch.skips.append(Skip(uri, str(error)))
+            continue
+        article.location = uri
+        batch.articles.append(article)
     if not batch.articles and not batch.skips and first_line == 1:
         batch.skips.append(Skip(source_uri, "no JSON objects in the file"))
     return batch

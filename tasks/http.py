@@ -50,6 +50,11 @@ class BlockedAddress(FetchError):
     """The host resolved to, or connected to, an address outside the public internet."""
 
 
+class TransientError(FetchError):
+    """A failure that may pass: a refused or reset connection, a timeout, a body cut short. Worth a retry;
+    everything else (a refused scheme, too many redirects, a body over the cap) is not."""
+
+
 @dataclass(slots=True)
 class Response:
     """What a fetch brought back: the final URL, status, headers and the (decompressed) body."""
@@ -81,19 +86,64 @@ class FetchSettings:
     retries: int = RETRIES
     backoff: float = BACKOFF
     allow_private_networks: bool = False
-    allowed_addresses: frozenset[str] = frozenset()  # private addresses trusted one by one (an intranet feed)
+    allowed_addresses: frozenset[str] = frozenset()  # private addresses or CIDR ranges trusted (an intranet feed)
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use, embedding anywhere
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one stands for: IPv4-mapped, NAT64, 6to4 or IPv4-compatible."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def is_public_address(address: str) -> bool:
-    """True for a globally routable unicast address (not private, loopback, link-local, reserved, multicast)."""
+    """True for a globally routable unicast address (not private, loopback, link-local, reserved, multicast),
+    judging an IPv6 address that embeds an IPv4 one (mapped, NAT64, 6to4) by the IPv4 address."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return False
+        ip = embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
+
+
+AllowList = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def parse_allow_list(entries) -> AllowList:
+    """Addresses and CIDR ranges (`10.0.0.5`, `10.20.0.0/16`, `fd00::/8`); a ValueError names a bad one."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"not an IP address or CIDR range: {entry!r}") from None
+    return tuple(networks)
+
+
+def is_allowed(address: str, allowed: AllowList) -> bool:
+    """The address, or the IPv4 address it embeds, is in one of the allowed ranges."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    candidates = [ip]
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := embedded_ipv4(ip)):
+        candidates.append(inner)
+    return any(candidate in network for candidate in candidates for network in allowed)
 
 
 class GuardedConnectionMixin:
@@ -101,10 +151,10 @@ class GuardedConnectionMixin:
     peer of the socket actually connected, before a byte of the request is sent (DNS can change between)."""
 
     allow_private = False
-    allowed: frozenset[str] = frozenset()
+    allowed: AllowList = ()
 
     def permitted(self, address: str) -> bool:
-        return self.allow_private or address.split("%", 1)[0] in self.allowed or is_public_address(address)
+        return self.allow_private or is_allowed(address, self.allowed) or is_public_address(address)
 
     def _new_conn(self):
         if not self.allow_private:
@@ -123,8 +173,8 @@ class GuardedConnectionMixin:
         return sock
 
 
-def guarded_pool_classes(allow_private: bool, allowed: frozenset[str] = frozenset()) -> dict[str, type]:
-    attrs = {"allow_private": allow_private, "allowed": frozenset(allowed)}
+def guarded_pool_classes(allow_private: bool, allowed: AllowList = ()) -> dict[str, type]:
+    attrs = {"allow_private": allow_private, "allowed": parse_allow_list(allowed)}
     http_conn = type("GuardedHTTPConnection", (GuardedConnectionMixin, HTTPConnection), attrs)
     https_conn = type("GuardedHTTPSConnection", (GuardedConnectionMixin, HTTPSConnection), attrs)
     return {
@@ -134,7 +184,7 @@ def guarded_pool_classes(allow_private: bool, allowed: frozenset[str] = frozense
 
 
 class GuardedAdapter(HTTPAdapter):
-    def __init__(self, allow_private: bool, allowed: frozenset[str] = frozenset(), **kwargs) -> None:
+    def __init__(self, allow_private: bool, allowed=(), **kwargs) -> None:
         self._pool_classes = guarded_pool_classes(allow_private, allowed)
         super().__init__(**kwargs)
 
@@ -174,14 +224,13 @@ class Fetcher:
         self.close()
 
     def get(self, url: str, headers: dict[str, str] | None = None, accept: str | None = None) -> Response:
-        """GET with retries on connection errors and 5xx (not 429, nor 503 with Retry-After: those return)."""
+        """GET with retries on transient failures (connection errors, timeouts, bodies cut short) and 5xx (not
+        429, nor 503 with Retry-After: those return); a failure that would only repeat is raised at once."""
         attempt = 0
         while True:
             try:
                 response = self.follow(url, headers or {}, accept)
-            except BlockedAddress:
-                raise
-            except FetchError:
+            except TransientError:
                 if attempt >= self.settings.retries:
                     raise
             else:
@@ -212,7 +261,7 @@ class Fetcher:
     def request_once(self, url: str, headers: dict[str, str], accept: str | None, started: float) -> Response:
         remaining = self.settings.deadline - (time.monotonic() - started)
         if remaining <= 0:
-            raise FetchError(f"deadline of {self.settings.deadline:g}s passed")
+            raise TransientError(f"deadline of {self.settings.deadline:g}s passed")
         request_headers = dict(headers)
         if accept:
             request_headers["Accept"] = accept
@@ -221,14 +270,16 @@ class Fetcher:
             raw = self.session.get(url, headers=request_headers, timeout=timeout, stream=True, allow_redirects=False)
         except BlockedAddress:
             raise
+        except requests.exceptions.SSLError as error:  # a bad certificate stays bad
+            raise FetchError(f"TLS failed: {short(error)}") from None
         except requests.exceptions.ConnectionError as error:
             cause = find_blocked(error)
             if cause:
                 raise cause from None
-            raise FetchError(f"connection failed: {short(error)}") from None
+            raise TransientError(f"connection failed: {short(error)}") from None
         except requests.exceptions.Timeout:
-            raise FetchError("timed out connecting") from None
-        except requests.exceptions.RequestException as error:
+            raise TransientError("timed out connecting") from None
+        except requests.exceptions.RequestException as error:  # an invalid URL or header: it would only repeat
             raise FetchError(f"request failed: {short(error)}") from None
         # a watchdog closes the connection at the deadline, so a trickling body cannot hold the run
         timer = threading.Timer(max(0.0, self.settings.deadline - (time.monotonic() - started)), cut_off, [raw])
@@ -238,13 +289,13 @@ class Fetcher:
             body = b"" if raw.status_code in (204, 304) or 300 <= raw.status_code < 400 else self.read_body(raw)
         except FetchError:
             if time.monotonic() - started >= self.settings.deadline - 0.05:
-                raise FetchError(f"deadline of {self.settings.deadline:g}s passed while reading the body") from None
+                raise TransientError(f"deadline of {self.settings.deadline:g}s passed while reading the body") from None
             raise
         finally:
             timer.cancel()
             raw.close()
         if time.monotonic() - started > self.settings.deadline:
-            raise FetchError(f"deadline of {self.settings.deadline:g}s passed while reading the body")
+            raise TransientError(f"deadline of {self.settings.deadline:g}s passed while reading the body")
         response_headers = {k.lower(): v for k, v in raw.headers.items()}
         return Response(
             url=url,
@@ -271,9 +322,9 @@ class Fetcher:
                     raise FetchError(f"body larger than {cap // 2**20} MiB")
                 parts.append(chunk)
         except (ProtocolError, OSError, ValueError, AttributeError) as error:
-            raise FetchError(f"body read failed: {short(error)}") from None
+            raise TransientError(f"body read failed: {short(error)}") from None
         except requests.exceptions.RequestException as error:
-            raise FetchError(f"body read failed: {short(error)}") from None
+            raise TransientError(f"body read failed: {short(error)}") from None
         return b"".join(parts)
 
 

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.http import DEADLINE, MAX_BODY, USER_AGENT
+from tasks.http import DEADLINE, MAX_BODY, USER_AGENT, parse_allow_list
 
 
 class SourcesError(ValueError):
@@ -27,7 +27,7 @@ class Source:
 class SourcesConfig:
     sources: list[Source]
     allow_private_networks: bool = False
-    allow_addresses: list[str] = field(default_factory=list)  # private addresses trusted one by one
+    allow_addresses: list[str] = field(default_factory=list)  # private addresses and CIDR ranges trusted
     user_agent: str = USER_AGENT
     min_delay: float = 1.0  # seconds between two requests to one host (a longer Crawl-delay wins)
     max_crawl_delay: float = 30.0
@@ -65,6 +65,10 @@ def load_sources(path: str | Path) -> SourcesConfig:
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         raise SourcesError(f"{path}: source names must be unique")
+    try:
+        parse_allow_list(data.get("allow_addresses", []))
+    except (ValueError, TypeError) as error:
+        raise SourcesError(f"{path}: allow_addresses: {error}") from None
     options = {k: v for k, v in data.items() if k != "sources"}
     try:
         config = SourcesConfig(sources=sources, path=str(path), **options)

@@ -14,8 +14,11 @@ from tasks.http import (
     Fetcher,
     FetchError,
     FetchSettings,
+    TransientError,
     decode_body,
+    is_allowed,
     is_public_address,
+    parse_allow_list,
     parse_retry_after,
 )
 
@@ -153,10 +156,58 @@ def test_only_http_and_https(url):
     [("8.8.8.8", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("10.1.2.3", False),
      ("172.16.0.1", False), ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False),
      ("0.0.0.0", False), ("::1", False), ("fe80::1", False), ("fc00::1", False), ("::ffff:127.0.0.1", False),
-     ("224.0.0.1", False), ("240.0.0.1", False)],
+     ("224.0.0.1", False), ("240.0.0.1", False),
+     # IPv6 forms that embed an IPv4 address are judged by it: mapped, NAT64 (RFC 6052), 6to4, compatible
+     ("::ffff:10.0.0.1", False), ("::ffff:8.8.8.8", True), ("64:ff9b::7f00:1", False), ("64:ff9b::a00:1", False),
+     ("64:ff9b::808:808", True), ("2002:7f00:1::1", False), ("2002:a9fe:a9fe::1", False), ("2002:808:808::1", True),
+     ("::7f00:1", False), ("64:ff9b:1::a00:1", False)],
 )  # fmt: skip
 def test_is_public_address(address, public):
     assert is_public_address(address) is public
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [("10.20.3.4", True), ("10.21.0.1", False), ("192.168.1.7", True), ("192.168.1.8", False),
+     ("fd00::5", True), ("::ffff:10.20.0.9", True), ("2002:a14:1::1", True), ("8.8.8.8", False)],
+)  # fmt: skip
+def test_allow_list_takes_addresses_and_cidr_ranges(address, allowed):
+    ranges = parse_allow_list(["10.20.0.0/16", "192.168.1.7", "fd00::/8"])
+    assert is_allowed(address, ranges) is allowed
+
+
+def test_a_bad_allow_list_entry_is_named():
+    with pytest.raises(ValueError, match=r"'10\.0\.0\.0/33'"):
+        parse_allow_list(["10.0.0.1", "10.0.0.0/33"])
+
+
+def test_an_allowed_range_lets_the_local_server_through(httpserver):
+    httpserver.expect_request("/x").respond_with_data("intranet")
+    with Fetcher(FetchSettings(allowed_addresses=frozenset({"127.0.0.0/8", "::1/128"}))) as f:
+        assert f.get(httpserver.url_for("/x")).body == b"intranet"
+
+
+def test_only_transient_failures_are_retried(httpserver):
+    """A body over the cap, too many redirects or a refused scheme would only repeat: one attempt each."""
+    httpserver.expect_request("/big").respond_with_data(b"y" * 3_000_000)
+    httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
+    with fetcher(max_body=1_000_000, retries=3) as f:
+        with pytest.raises(FetchError, match="larger than"):
+            f.get(httpserver.url_for("/big"))
+        with pytest.raises(FetchError, match="redirects"):
+            f.get(httpserver.url_for("/loop"))
+    paths = [request.path for request, _ in httpserver.log]
+    assert paths.count("/big") == 1 and paths.count("/loop") == 6  # the first request and five redirects
+
+
+def test_a_refused_connection_is_retried(httpserver):
+    port = httpserver.port
+    httpserver.stop()  # nothing listens there now: connection refused, a transient failure
+    started = time.monotonic()
+    with fetcher(retries=2, backoff=0.2) as f, pytest.raises(TransientError, match="connection failed"):
+        f.get(f"http://127.0.0.1:{port}/x")
+    assert time.monotonic() - started >= 0.2  # it backed off and tried again before giving up
+    httpserver.start()
 
 
 @pytest.mark.parametrize(

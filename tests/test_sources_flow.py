@@ -144,3 +144,14 @@ def test_backfill_rebuilds_from_the_raw_store_offline(httpserver, tmp_path, db):
         after = con.execute(SNAPSHOT).fetchall()
         updated = con.execute("select count(*) from articles where updated_at is not null").fetchall()[0][0]
     assert after == before and updated == 8
+
+
+def test_allow_addresses_take_cidr_ranges_and_a_bad_one_is_named(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        'allow_addresses = ["10.0.0.0/8", "fd00::1"]\n[[sources]]\nname = "a"\nfeed = "http://x.example/f"\n'
+    )
+    assert load_sources(path).allow_addresses == ["10.0.0.0/8", "fd00::1"]
+    path.write_text('allow_addresses = ["10.0.0.0/8", "intranet"]\n')
+    with pytest.raises(SourcesError, match="allow_addresses: not an IP address or CIDR range: 'intranet'"):
+        load_sources(path)

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from tasks.settings import DEFAULT_DB, apply_prefect_defaults, resolve_db
 
-LOCAL_API = "http://127.0.0.1:4200/api"
-
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 EXAMPLE_QUERY = (
     "select t.label as topic, count(*) as articles from article_topics t"
@@ -87,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--sources", metavar="FILE", help="the sources file the scheduled runs fetch")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--start-server", action="store_true",
-                       help=f"start a local Prefect server ({LOCAL_API}) unless one answers")  # fmt: skip
+                       help="start a Prefect server on 127.0.0.1 unless one answers (stopped with serve)")  # fmt: skip
+    serve.add_argument("--port", type=positive_int, default=4200, help="the port of --start-server's server (4200)")
     serve.add_argument("--paused", action="store_true", help="register the schedules paused")
     serve.set_defaults(handler=command_serve)
 
@@ -225,12 +224,29 @@ def command_serve(args: argparse.Namespace) -> int:
     apply_prefect_defaults()
     if args.sources and not Path(args.sources).exists():
         raise UsageError(f"no such sources file: {args.sources}")
-    from flows.serve import build_deployments, read_deployment_specs, serve_all, start_local_server
+    from flows.serve import start_local_server, stop_local_server, stop_on_sigterm
 
+    server = None
     if args.start_server and not os.environ.get("PREFECT_API_URL"):
-        print(f"starting a Prefect server at {LOCAL_API} (log: .prefect-server.log) …", file=sys.stderr)
-        start_local_server(LOCAL_API)
-        os.environ["PREFECT_API_URL"] = LOCAL_API
+        api = f"http://127.0.0.1:{args.port}/api"
+        print(f"starting a Prefect server at {api} (log: .prefect-server.log) …", file=sys.stderr)
+        server = start_local_server(api)
+        os.environ["PREFECT_API_URL"] = api
+    try:
+        with stop_on_sigterm():
+            return serve_deployments(args)
+    except KeyboardInterrupt:
+        print("newsflow serve: stopped", file=sys.stderr)
+        return 130
+    finally:
+        if server is not None:
+            print("stopping the Prefect server it started …", file=sys.stderr)
+            stop_local_server(server)
+
+
+def serve_deployments(args: argparse.Namespace) -> int:
+    from flows.serve import build_deployments, read_deployment_specs, serve_all
+
     if not os.environ.get("PREFECT_API_URL"):
         raise UsageError("schedules need a Prefect server: set PREFECT_API_URL, or use --start-server (make serve)")
     db = resolve_db(args.db).resolve()

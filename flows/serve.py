@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -82,23 +85,57 @@ def server_answers(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start_local_server(api_url: str, log_file: Path | None = None, wait: float = 120.0) -> None:
-    """Start `prefect server start` in the background (detached) unless one answers already; wait for it."""
+def start_local_server(api_url: str, log_file: Path | None = None, wait: float = 120.0) -> subprocess.Popen | None:
+    """Start `prefect server start` in the background (its own process group) unless one answers already; wait
+    for it. Returns the server's process (None when one was already there), for `stop_local_server`."""
     if server_answers(api_url):
-        return
+        return None
     host_port = api_url.split("//", 1)[1].split("/", 1)[0]
     host, port = host_port.rsplit(":", 1)
     log = open(log_file or ROOT / ".prefect-server.log", "ab")  # noqa: SIM115 - handed to the server process
-    subprocess.Popen(
+    server = subprocess.Popen(
         [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", host, "--port", port],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         env={**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
     )  # fmt: skip
+    log.close()  # the server has its own handle
     deadline = time.monotonic() + wait
     while not server_answers(api_url):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or server.poll() is not None:
+            stop_local_server(server)
             raise RuntimeError(f"the Prefect server did not answer at {api_url} within {wait:.0f}s (see {log.name})")
         time.sleep(1)
+    return server
+
+
+def stop_local_server(server: subprocess.Popen | None, grace: float = 15.0) -> None:
+    """Stop a server `start_local_server` started, with everything it started: SIGTERM, then SIGKILL."""
+    if server is None or server.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a service manager stopping us) ends the block like Ctrl-C does, so cleanup runs."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def serve_all(deployments: list) -> None:

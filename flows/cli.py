@@ -35,10 +35,19 @@ class Parser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from tasks.config import ConfigError, load_settings
+
     try:
+        load_settings()  # every NEWSFLOW_* variable checked before anything runs
         return args.handler(args)
-    except UsageError as error:
-        print(f"newsflow: error: {error}", file=sys.stderr)
+    except (UsageError, ConfigError) as error:
+        problems = str(error).splitlines()
+        if len(problems) > 1:
+            print(
+                f"newsflow: error: {len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems), file=sys.stderr
+            )
+        else:
+            print(f"newsflow: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("newsflow: interrupted", file=sys.stderr)
@@ -142,14 +151,11 @@ def prepare_run(args: argparse.Namespace) -> Path:
     """Before paying for Prefect's start-up: check the settings, make (or convert) the working copy and make
     sure the published file exists and is current."""
     db = resolve_db(args.db)
-    from tasks.settings import SettingsError, lock_wait_seconds
+    from tasks.settings import lock_wait_seconds
     from warehouse.connect import ensure_published
     from warehouse.lock import set_writer
 
-    try:
-        set_writer(f"newsflow {args.command} (starting)", lock_wait_seconds())
-    except SettingsError as error:
-        raise UsageError(str(error)) from None
+    set_writer(f"newsflow {args.command} (starting)", lock_wait_seconds())
     ensure_published(db)
     apply_prefect_defaults()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
@@ -321,11 +327,11 @@ def shown(path: Path) -> str:
 
 
 def run_sources(args: argparse.Namespace) -> int:
-    from tasks.sources import SourcesError, load_sources
+    from tasks.config import ConfigError, load_sources_file
 
     try:
-        load_sources(args.sources)
-    except SourcesError as error:
+        load_sources_file(args.sources)
+    except ConfigError as error:
         raise UsageError(str(error)) from None
     db = prepare_run(args)
     start_reader_processes(args.workers)

@@ -8,6 +8,7 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import chunked, ingest_files, load_prepared, recorded_run
+from tasks.config import load_sources_file
 from tasks.feeds import FeedResult
 from tasks.fetch_pages import PageResult
 from tasks.pool import default_workers
@@ -15,7 +16,6 @@ from tasks.prepare import current_taxonomy
 from tasks.read_files import discover_files
 from tasks.run_record import RunState, utc_now
 from tasks.settings import DEFAULT_BATCH_SIZE, resolve_db
-from tasks.sources import load_sources
 from tasks.steps import fetch_feeds_task, fetch_pages_task, prepare_pages_task, save_feeds_task
 from tasks.web import close_client, page_jobs, run_clock
 
@@ -30,7 +30,7 @@ def sources_flow(
 ) -> dict:
     """Fetch each feed of the sources file (conditional GET) and the pages behind its new entries, and read
     each folder; clean, deduplicate, tag and load it all. Returns the run's counts, per feed too."""
-    config = load_sources(sources_file)
+    config = load_sources_file(sources_file)
     db_path = str(resolve_db(db))
     workers = workers or default_workers()
     parameters = {"sources_file": sources_file, "batch_size": batch_size, "workers": workers}

@@ -14,7 +14,6 @@ kept in `near_duplicates`.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from tasks.config import load_settings
 from tasks.minhash import band_keys, shingle_hashes, signature
 from tasks.models import Article
 from warehouse.neardup import (
@@ -36,7 +36,6 @@ from warehouse.neardup import (
     set_clusters,
 )
 
-DEFAULT_THRESHOLD = 0.6
 MIN_COVER = 0.25
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -49,7 +48,8 @@ class ClusterResult:
 
 
 def near_duplicate_threshold() -> float:
-    return float(os.environ.get("NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", DEFAULT_THRESHOLD))
+    """$NEWSFLOW_NEAR_DUPLICATE_THRESHOLD (checked in tasks.config), else 0.6."""
+    return load_settings().near_duplicate_threshold
 
 
 def fingerprint(article: Article) -> None:

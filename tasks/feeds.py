@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from tasks.config import Source
 from tasks.decode import UnreadableInput
 from tasks.http import DEFAULT_RETRY_AFTER, FetchError, Response
 from tasks.identity import canonical_url
 from tasks.parse_feed import FeedEntry, ParsedFeed, parse_feed
 from tasks.polite import PoliteClient
 from tasks.raw import RawDocument, make_raw
-from tasks.sources import Source
 from warehouse.feeds import FeedState
 
 FEED_ACCEPT = (

@@ -11,13 +11,13 @@ from datetime import datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.config import Source, SourcesConfig
 from tasks.feeds import FeedResult
 from tasks.fetch_pages import PageJob, PageResult
 from tasks.load import load_articles
 from tasks.models import Article, Batch
 from tasks.prepare import prepare_articles, prepare_files, prepare_pages
 from tasks.raw import RawDocument
-from tasks.sources import Source, SourcesConfig
 from tasks.web import fetch_entry_pages, fetch_feeds, save_feeds
 from warehouse.load import LoadCounts
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from tasks.config import check_taxonomy_file, load_settings
 from tasks.models import Article, TopicScore
 from tasks.words import spaced_bytes
 
@@ -56,13 +55,13 @@ def load_taxonomy_files(paths: list[Path]) -> tuple[str, dict[str, Topic], list[
     """Read taxonomy TOML files in order; later files add topics and terms. Returns version, topics, terms."""
     versions, topics, terms = [], {}, []
     for path in paths:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        versions.append(str(data.get("version", Path(path).stem)))
-        for entry in data.get("topic", []):
-            code = entry["code"]
-            topics.setdefault(code, Topic(code, entry.get("label", code), entry.get("parent") or None))
+        data = check_taxonomy_file(Path(path))  # a misspelt key or a wrong type is a ConfigError naming its line
+        versions.append(data.version or Path(path).stem)
+        for entry in data.topic:
+            code = entry.code
+            topics.setdefault(code, Topic(code, entry.label or code, entry.parent or None))
             for weight_key, weight in (("terms", 1.0), ("strong", 2.5), ("weak", 0.5), ("context", 1.0)):
-                terms.extend((term, code, weight, weight_key == "context") for term in entry.get(weight_key, []))
+                terms.extend((term, code, weight, weight_key == "context") for term in getattr(entry, weight_key))
     return "+".join(versions), topics, terms
 
 
@@ -144,8 +143,7 @@ def inflections(word: str) -> list[str]:
 
 def taxonomy_paths() -> list[Path]:
     """The shipped taxonomy, then any files named in NEWSFLOW_TAXONOMY (os.pathsep-separated)."""
-    extra = [Path(p) for p in os.environ.get("NEWSFLOW_TAXONOMY", "").split(os.pathsep) if p]
-    return [DEFAULT_TAXONOMY, *extra]
+    return [DEFAULT_TAXONOMY, *load_settings().taxonomy_files]
 
 
 @lru_cache(maxsize=4)

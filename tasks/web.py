@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+from tasks.config import Source, SourcesConfig
 from tasks.feeds import FeedResult, commit_feed, entry_key, fetch_feed
 from tasks.fetch_pages import PageJob, PageResult, fetch_pages
 from tasks.http import Fetcher, FetchSettings
 from tasks.polite import PoliteClient, origin_of
-from tasks.sources import Source, SourcesConfig
 from warehouse.connect import Publish, open_working
 from warehouse.feeds import read_feed_states, save_feed_states, select_taken_entries
 

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tasks.config import Source
 from tasks.feeds import commit_feed, fetch_feed
 from tasks.fetch_pages import PageJob, fetch_pages
 from tasks.http import Fetcher, FetchSettings
 from tasks.parse_feed import FeedEntry
 from tasks.polite import PoliteClient
-from tasks.sources import Source
 from tests.webfeeds import conditional, rss2
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

@@ -6,7 +6,8 @@ import duckdb
 import pytest
 
 from flows.sources import sources_flow
-from tasks.sources import SourcesError, load_sources
+from tasks.config import ConfigError as SourcesError
+from tasks.config import load_sources_file as load_sources
 from tests.webfeeds import feed_responses, page_requests, serve_site
 from warehouse.connect import open_warehouse
 from warehouse.layout import warehouse_paths
@@ -97,8 +98,8 @@ def test_sources_file_errors_are_clear(tmp_path):
     bad.write_text('[[sources]]\nname = "x"\n')
     with pytest.raises(SourcesError, match="exactly one"):
         load_sources(bad)
-    bad.write_text("speed = 3\n")
-    with pytest.raises(SourcesError, match="unknown setting"):
+    bad.write_text('speed = 3\n[[sources]]\nname = "x"\npath = "."\n')
+    with pytest.raises(SourcesError, match="speed: unknown key"):
         load_sources(bad)
     bad.write_text("this is = not toml =")
     with pytest.raises(SourcesError, match="not valid TOML"):
@@ -138,7 +139,10 @@ def test_backfill_rebuilds_from_the_raw_store_offline(httpserver, tmp_path, db):
         kinds = dict(raw.execute("select kind, count(*) from raw_documents group by kind").fetchall())
     assert len(before) == 8 and kinds == {"feed": 2, "page": 8}
     httpserver.stop()  # the network is gone
-    result = backfill_flow(since="2020-01-01", until="2100-01-01", by="fetched", db=db)
+    try:
+        result = backfill_flow(since="2020-01-01", until="2100-01-01", by="fetched", db=db)
+    finally:
+        httpserver.start()  # the server is the session's: later tests need it back
     assert result["read"] == 8 and result["new"] == 0 and result["failed"] == 0
     with open_warehouse(db) as con:
         after = con.execute(SNAPSHOT).fetchall()

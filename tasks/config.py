@@ -1,0 +1,240 @@
+"""Configuration in one typed place: the sources file, taxonomy files and NEWSFLOW_* environment variables.
+
+Each is checked by a pydantic model before anything runs: a wrong type ("false" where a boolean belongs, "fast"
+where seconds do) or an unknown key is an error, never a default. Every problem is reported at once, one line
+each, with the file and line of the key and, for a misspelt key, the spelling meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tasks.http import DEADLINE, MAX_BODY, USER_AGENT, parse_allow_list
+
+ENV_PREFIX = "NEWSFLOW_"
+DEFAULT_LOCK_WAIT_SECONDS = 900.0  # a writer waits this long for another one's commit (one schedule interval)
+DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.6
+
+
+class ConfigError(ValueError):
+    """Configuration that cannot be used; the message lists every problem, one line each."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+Seconds = Annotated[float, Field(ge=0)]
+Positive = Annotated[int, Field(ge=1)]
+
+
+class Source(Strict):
+    """One `[[sources]]` table: a feed to fetch or a folder to read."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=False)
+
+    name: Annotated[str, Field(min_length=1)]
+    feed: str | None = None
+    path: str | None = None
+    fetch_pages: bool = True  # fetch the article page behind each entry, or keep the feed's own content
+    max_entries: Positive = 100  # new entries taken per run
+    enabled: bool = True
+
+    @field_validator("feed")
+    @classmethod
+    def http_feed(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def feed_or_path(self) -> Source:
+        if bool(self.feed) == bool(self.path):
+            raise ValueError("needs exactly one of `feed` or `path`")
+        return self
+
+
+class SourcesConfig(Strict):
+    """A sources file: its sources and the fetch settings they share."""
+
+    sources: Annotated[list[Source], Field(validate_default=True)] = []
+    allow_private_networks: bool = False
+    allow_addresses: list[str] = Field(default_factory=list)  # private addresses and CIDR ranges trusted
+    user_agent: Annotated[str, Field(min_length=1)] = USER_AGENT
+    min_delay: Seconds = 1.0  # seconds between two requests to one host (a longer Crawl-delay wins)
+    max_crawl_delay: Seconds = 30.0
+    request_deadline: Annotated[float, Field(gt=0)] = DEADLINE
+    max_body_bytes: Positive = MAX_BODY
+    run_seconds: Annotated[float, Field(gt=0)] = 900.0  # page fetches stop being started after this
+    failures_before_rest: Positive = 3
+    feeds_per_batch: Positive = 20
+
+    @field_validator("allow_addresses")
+    @classmethod
+    def addresses(cls, value: list[str]) -> list[str]:
+        parse_allow_list(value)
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def some_unique_sources(cls, value: list[Source]) -> list[Source]:
+        if not value:
+            raise ValueError("no sources: add a [[sources]] table with a `name` and a `feed` or a `path`")
+        names = [s.name for s in value]
+        if duplicates := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"source names must be unique: {', '.join(map(repr, duplicates))} repeat")
+        return value
+
+
+class TopicEntry(Strict):
+    code: Annotated[str, Field(min_length=1)]
+    label: str | None = None
+    parent: str | None = None
+    terms: list[str] = Field(default_factory=list)
+    strong: list[str] = Field(default_factory=list)
+    weak: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+
+
+class TaxonomyFile(Strict):
+    version: str | None = None
+    topic: list[TopicEntry] = Field(default_factory=list)
+
+
+class Settings(Strict):
+    """The NEWSFLOW_* environment variables."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)  # environment values are strings, parsed by type
+
+    db: str | None = None
+    taxonomy: str = ""  # extra taxonomy files, os.pathsep-separated
+    near_duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = DEFAULT_NEAR_DUPLICATE_THRESHOLD
+    lock_wait_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = DEFAULT_LOCK_WAIT_SECONDS
+
+    @field_validator("taxonomy")
+    @classmethod
+    def taxonomy_files_exist(cls, value: str) -> str:
+        missing = [p for p in value.split(os.pathsep) if p and not Path(p).expanduser().is_file()]
+        if missing:
+            raise ValueError(f"no taxonomy file at {', '.join(missing)}")
+        return value
+
+    @property
+    def taxonomy_files(self) -> list[Path]:
+        return [Path(p).expanduser() for p in self.taxonomy.split(os.pathsep) if p]
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """The NEWSFLOW_* variables, checked (an unknown one is an error, with the name meant)."""
+    environ = os.environ if environ is None else environ
+    values = {k[len(ENV_PREFIX) :].lower(): v for k, v in environ.items() if k.startswith(ENV_PREFIX)}
+    values = {k: v for k, v in values.items() if v != "" or k == "taxonomy"}
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        lines = [describe_env(item) for item in error.errors()]
+        raise ConfigError("\n".join(lines)) from None
+
+
+def describe_env(item: dict) -> str:
+    key = str(item["loc"][0]) if item["loc"] else ""
+    name = ENV_PREFIX + key.upper()
+    if item["type"] == "extra_forbidden":
+        known = [ENV_PREFIX + field.upper() for field in Settings.model_fields]
+        return f"environment: {name}: unknown variable{did_you_mean(name, known)}"
+    return f"environment: {name}={item.get('input')!r}: {clean_message(item['msg'])}"
+
+
+def read_toml(path: Path, kind: str) -> tuple[str, dict]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"no {kind} at {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {kind} {path}: {error}") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+
+
+def load_sources_file(path: str | os.PathLike) -> SourcesConfig:
+    """Read and check a sources file; relative `path` entries are taken from the file's folder."""
+    path = Path(path)
+    text, data = read_toml(path, "sources file")
+    try:
+        config = SourcesConfig(**data)
+    except ValidationError as error:
+        raise ConfigError(format_errors(path, text, error, SOURCES_TABLES)) from None
+    for source in config.sources:
+        if source.path and not Path(source.path).expanduser().is_absolute():
+            source.path = str((path.parent / source.path).resolve())
+    return config
+
+
+def check_taxonomy_file(path: Path) -> TaxonomyFile:
+    text, data = read_toml(path, "taxonomy file")
+    try:
+        return TaxonomyFile(**data)
+    except ValidationError as error:
+        raise ConfigError(format_errors(path, text, error, TAXONOMY_TABLES)) from None
+
+
+SOURCES_TABLES = {"sources": ("[[sources]]", Source)}
+TAXONOMY_TABLES = {"topic": ("[[topic]]", TopicEntry)}
+
+
+def format_errors(path: Path, text: str, error: ValidationError, tables: dict) -> str:
+    """One line a problem: `file:line: where: what (did you mean …?)`."""
+    lines: list[tuple[int, str]] = []
+    for item in error.errors():
+        loc = list(item["loc"])
+        model = SourcesConfig if tables is SOURCES_TABLES else TaxonomyFile
+        where, line = [], None
+        if len(loc) >= 2 and loc[0] in tables and isinstance(loc[1], int):
+            header, model = tables[loc[0]]
+            where.append(f"{header} #{loc[1] + 1}")
+            line = table_line(text, header, loc[1])
+            loc = loc[2:]
+        key = str(loc[0]) if loc else ""
+        if key:
+            where.append(key)
+            line = key_line(text, key, after=line or 0) or line
+        message = clean_message(item["msg"])
+        if item["type"] == "extra_forbidden":
+            message = f"unknown key{did_you_mean(key, list(model.model_fields))}"
+        elif item["type"] not in ("missing", "value_error"):
+            message += f" (got {item.get('input')!r})"
+        place = f"{path}:{line}" if line else str(path)
+        lines.append((line or 0, f"{place}: {' '.join(where) + ': ' if where else ''}{message}"))
+    return "\n".join(text for _, text in sorted(lines, key=lambda pair: pair[0]))
+
+
+def table_line(text: str, header: str, index: int) -> int | None:
+    """The line of the `index`-th (0-based) `[[name]]` header."""
+    found = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith(header)]
+    return found[index] if index < len(found) else None
+
+
+def key_line(text: str, key: str, after: int = 0) -> int | None:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        if number > after and pattern.match(line):
+            return number
+    return None
+
+
+def did_you_mean(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def clean_message(message: str) -> str:
+    return message.removeprefix("Value error, ").replace("Input should be", "should be")

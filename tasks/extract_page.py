@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import use_config
 from trafilatura.utils import load_html
 
+from tasks.canonical import choose_url
 from tasks.dates import parse_datetime
 from tasks.decode import UnreadableInput
 from tasks.models import Article
@@ -31,9 +32,10 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
     if tree is None:
         raise UnreadableInput("not an HTML page")
     meta = read_page_metadata(tree, url)
+    page_url = choose_url(meta.url, url)  # the declared canonical URL only when it is plausibly this article
     features = read_page_features(tree)
     space_link_edges(tree)
-    body = tidy_extracted(extract_main_text(tree, meta.url or url) or "", features)
+    body = tidy_extracted(extract_main_text(tree, page_url) or "", features)
     if not body.strip():
         raise UnreadableInput("no article text found in the page")
     published_at = meta.published_at
@@ -43,7 +45,7 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         source_uri=source_uri,
         body=body,
         title=meta.title,
-        url=meta.url or url,
+        url=page_url,
         authors=meta.authors,
         published_at=published_at,
         date_explicit=meta.date_from_metadata,

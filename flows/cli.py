@@ -346,10 +346,15 @@ def run_sources(args: argparse.Namespace) -> int:
 
 
 def print_run_summary(flow: str, result: dict, db: Path, seconds: float) -> None:
+    extra = result.get("extra", {})
+    matched = (
+        f"refreshed {extra.get('refreshed', 0)}, unchanged {extra.get('unchanged', 0)}"
+        if "refreshed" in extra or "unchanged" in extra
+        else f"duplicate {result['duplicate']}"
+    )
     print(
-        f"{flow} {result['run_id']}: read {result['read']}, new {result['new']}, "
-        f"duplicate {result['duplicate']}, skipped {result['skipped']}, failed {result['failed']} "
-        f"in {seconds:.1f}s -> {db}"
+        f"{flow} {result['run_id']}: read {result['read']}, new {result['new']}, {matched}, "
+        f"skipped {result['skipped']}, failed {result['failed']} in {seconds:.1f}s -> {db}"
     )
     skips = result.get("skips", [])
     for skip in skips[:10]:

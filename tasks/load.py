@@ -36,8 +36,9 @@ TOPIC_SCHEMA = pa.schema(
 PLACE_SCHEMA = pa.schema([("article_id", pa.string()), ("country_code", pa.string()), ("mentions", pa.int32())])
 ENTRY_SCHEMA = pa.schema([("feed_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string())])
 SIGHTING_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string())]
-)
+    [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string()),
+     ("title", pa.string())]
+)  # fmt: skip
 
 
 def dedupe_batch(articles: list[Article]) -> tuple[list[Article], list[Article]]:
@@ -76,7 +77,8 @@ def to_tables(unique: list[Article], copies: list[Article], run_id: str, now: da
         articles=columns(ARTICLE_SCHEMA, articles),
         topics=topics_table(unique),
         sightings=columns(
-            SIGHTING_SCHEMA, [(a.article_id, a.source, a.canonical_url, a.source_uri) for a in unique + copies]
+            SIGHTING_SCHEMA,
+            [(a.article_id, a.source, a.canonical_url, a.source_uri, a.title) for a in unique + copies],
         ),
         places=places_table(unique),
         entries=entries_table(unique + copies),

@@ -36,7 +36,8 @@ class RunState:
         self.counts.new += loaded.new
         self.counts.duplicate += loaded.duplicate
         if refresh:
-            self.counts.extra["refreshed"] = self.counts.extra.get("refreshed", 0) + loaded.duplicate
+            self.count("refreshed", loaded.refreshed)
+            self.count("unchanged", loaded.duplicate - loaded.refreshed)
 
     def record_failure(self, source_uri: str, reason: str, items: int = 1) -> None:
         self.skips.append(Skip(source_uri, reason, failed=True))

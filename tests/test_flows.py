@@ -99,6 +99,7 @@ def test_backfill_rereads_paths_and_refreshes_without_duplicating(db, fixtures, 
     page.write_text(page.read_text().replace("forty years", "forty-one years"))
     result = backfill_flow(paths=[str(folder)], db=db)
     assert result["new"] == 0 and result["duplicate"] == before["articles"]
+    assert (result["extra"]["refreshed"], result["extra"]["unchanged"]) == (1, before["articles"] - 1)
     with open_warehouse(db) as con:
         bodies = [r[0] for r in con.execute("select body from articles where title like 'Lighthouse%'").fetchall()]
     assert len(bodies) == 1 and "forty-one years" in bodies[0]

@@ -125,9 +125,12 @@ def test_backfill_deployment_runs_by_name_with_parameters(served):
     run = finish(client, start(client, "backfill/backfill", since="2025-11-01", until="2025-12-01", db=str(db)))
     assert run.state.type.value == "COMPLETED"
     with open_warehouse(db) as con:
-        backfill = con.execute("select status, read, new from runs where run_id = ?", [str(run.id)]).fetchall()
+        backfill = con.execute(
+            "select status, read, new, counts->>'unchanged' from runs where run_id = ?", [str(run.id)]
+        ).fetchall()
         updated = con.execute("select count(*) from articles where updated_at is not null").fetchall()[0][0]
-    assert backfill == [("completed", 2, 0)] and updated == 2  # the two November articles of list.json
+    assert backfill == [("completed", 2, 0, "2")]  # the two November articles of list.json, read again
+    assert updated == 0  # and found unchanged: nothing rewritten
 
 
 def test_two_ingest_runs_at_once_one_waits_nothing_duplicated(served):

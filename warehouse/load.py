@@ -21,7 +21,7 @@ ARTICLE_COLUMNS = (
     "raw_feed_id", "raw_page_id",
 )  # fmt: skip
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
-SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri")
+SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri", "title")
 ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id")
 INCOMING = (
     "incoming_articles", "incoming_topics", "incoming_places", "incoming_sightings", "incoming_entries",
@@ -50,8 +50,9 @@ class BatchTables:
 @dataclass(slots=True)
 class LoadCounts:
     new: int = 0
-    duplicate: int = 0
+    duplicate: int = 0  # matched a stored article (or an earlier one of the batch)
     new_ids: frozenset[str] = frozenset()
+    refreshed: int = 0  # with `refresh`: stored articles whose content changed and was rewritten
 
 
 def load_batch(
@@ -91,8 +92,9 @@ def load_batch(
             children.append(BANDS_SQL)
         for insert_new, _, _ in children:
             con.execute(insert_new)
+        refreshed = 0
         if refresh:
-            con.execute(REFRESH_ARTICLES_SQL, {"now": now})
+            refreshed = len(con.execute(REFRESH_ARTICLES_SQL, {"now": now}).fetchall())
             for _, delete_stored, insert_stored in children:
                 con.execute(delete_stored)
                 con.execute(insert_stored)
@@ -107,7 +109,8 @@ def load_batch(
     finally:
         for name in INCOMING:
             con.unregister(name)
-    return LoadCounts(new=len(new_ids), duplicate=tables.sightings.num_rows - len(new_ids), new_ids=new_ids)
+    duplicate = tables.sightings.num_rows - len(new_ids)
+    return LoadCounts(new=len(new_ids), duplicate=duplicate, new_ids=new_ids, refreshed=refreshed)
 
 
 def child_rows_sql(table: str, incoming: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
@@ -168,26 +171,31 @@ where m.existing_id is null
 
 REFRESHED = ("title", "body", "authors", "language", "content_hash", "description", "categories", "extractor",
              "word_count", "tagger_version", "places_version", "raw_page_id")  # fmt: skip
+CHANGED = " or ".join(
+    [f"articles.{c} is distinct from i.{c}" for c in REFRESHED]
+    + ["coalesce(i.published_at, articles.published_at) is distinct from articles.published_at"]
+)
+# only what changed is rewritten (and stamped `updated_at`): the same backfill twice changes nothing
 REFRESH_ARTICLES_SQL = f"""
 update articles set {", ".join(f"{c} = i.{c}" for c in REFRESHED)},
     published_at = coalesce(i.published_at, articles.published_at), updated_at = $now
 from incoming_articles i join batch_match m on m.incoming_id = i.article_id
-where m.existing_id is not null and articles.article_id = m.existing_id
+where m.existing_id is not null and articles.article_id = m.existing_id and ({CHANGED})
+returning articles.article_id
 """
 
 
 UPSERT_SIGHTINGS_SQL = """
-insert into sightings
-select article_id, any_value(source), url, source_uri, $run_id, $now, $run_id, $now, 1
+insert into sightings (article_id, source, url, source_uri, first_run_id, first_seen_at, last_run_id, last_seen_at,
+                       times_seen, title)
+select article_id, any_value(source), url, source_uri, $run_id, $now, $run_id, $now, 1, any_value(title)
 from (
-    select coalesce(m.existing_id, s.article_id) as article_id, s.source, coalesce(s.url, '') as url, s.source_uri
+    select coalesce(m.existing_id, s.article_id) as article_id, s.source, coalesce(s.url, '') as url, s.source_uri,
+           s.title
     from incoming_sightings s left join batch_match m on m.incoming_id = s.article_id
 )
 group by article_id, url, source_uri
-on conflict (article_id, source_uri, url) do update set
-    last_run_id = excluded.last_run_id,
-    last_seen_at = excluded.last_seen_at,
-    times_seen = sightings.times_seen + 1
+on conflict (article_id, source_uri, url) do nothing
 """
 
 INSERT_ENTRIES_SQL = """

@@ -59,9 +59,12 @@ def sources_flow(
 
 
 def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResult], articles, new_ids) -> None:
-    """Per-feed counts: fetched, not_modified, postponed, failed, robots_blocked, pages_fetched, new, duplicate."""
+    """Per-feed counts: fetched, not_modified, postponed, failed, pending (entries left for the next runs),
+    robots_blocked, pages_fetched, new, duplicate."""
     for result in results:
         state.count(result.outcome, feed=result.source.name)
+        if result.pending:
+            state.count("pending", result.pending, feed=result.source.name)
         if result.outcome == "failed":
             state.record_failure(result.state.url, f"feed: {result.error}")
     for page in pages:

@@ -34,6 +34,7 @@ class FeedResult:
     response: Response | None = None
     validators: tuple[str | None, str | None] | None = None  # (ETag, Last-Modified) to store after the load
     new_entries: list[FeedEntry] = field(default_factory=list)
+    pending: int = 0  # new entries beyond the source's max_entries: taken by the next runs
     raw: RawDocument | None = None  # the feed body as fetched, for the raw store
 
     @property
@@ -120,9 +121,10 @@ def entry_key(entry: FeedEntry) -> str:
 
 
 def commit_feed(result: FeedResult) -> FeedState:
-    """The state to save after this fetch's entries are committed: validators advance only now."""
+    """The state to save after this fetch's entries are committed: validators advance only now, and not while
+    entries wait beyond max_entries (a 304 next time would hide them: the feed is fetched whole again)."""
     state = result.state
-    if result.outcome == "fetched" and result.validators:
+    if result.outcome == "fetched" and result.validators and not result.pending:
         state.etag, state.last_modified = result.validators
     state.entries_taken += len(result.new_entries)
     return state

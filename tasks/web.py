@@ -66,6 +66,7 @@ def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: lis
             taken = select_taken_entries(con, result.feed_key, [entry_key(e) for e in entries])
             fresh = [e for e in entries if entry_key(e) not in taken]
             result.new_entries = fresh[: result.source.max_entries]
+            result.pending = len(fresh) - len(result.new_entries)
     return results
 
 

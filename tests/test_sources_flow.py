@@ -1,6 +1,7 @@
 """The sources flow end to end: three real feeds of 30 pages on 127.0.0.1, run twice under Prefect."""
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -160,3 +161,20 @@ def test_allow_addresses_take_cidr_ranges_and_a_bad_one_is_named(tmp_path):
     path.write_text('allow_addresses = ["10.0.0.0/8", "intranet"]\n')
     with pytest.raises(SourcesError, match="allow_addresses: not an IP address or CIDR range: 'intranet'"):
         load_sources(path)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_entries_beyond_max_entries_wait_for_the_next_runs_even_behind_a_304(httpserver, tmp_path, db):
+    urls = serve_site(httpserver, count=5)
+    sources = write_sources(tmp_path, {"rss2": urls["rss2"]})
+    sources = Path(sources)
+    sources.write_text(sources.read_text() + "max_entries = 2\n")
+    taken, pending = [], []
+    for _ in range(4):
+        result = sources_flow(sources_file=str(sources), db=db)
+        taken.append(result["new"])
+        pending.append(result["feeds"]["rss2"].get("pending", 0))
+    assert taken == [2, 2, 1, 0] and pending == [3, 1, 0, 0]
+    assert feed_responses(httpserver)[-1] == 304  # validators stored once nothing was left behind
+    with open_warehouse(db) as con:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 5

@@ -48,7 +48,9 @@ def sources_flow(
                 results = fetch_feeds_task(db_path, state.run_id, config, chunk, utc_now())
                 pages = fetch_pages_task(state.run_id, config, quote(page_jobs(results)), started)
                 batch = prepare_pages_task(quote(pages), utc_now(), workers, current_taxonomy())
-                raw = [r.raw for r in results if r.raw] + [p.raw for p in pages if p.raw]
+                # a feed body is kept only when it brought entries: an unchanged feed that bumps lastBuildDate
+                # (or ignores validators) adds nothing to the raw store
+                raw = [r.raw for r in results if r.raw and r.new_entries] + [p.raw for p in pages if p.raw]
                 loaded = load_prepared(state, batch, utc_now(), raw=raw)
                 if loaded is not None:  # a failed load keeps the old validators: the next run refetches
                     save_feeds_task(db_path, quote(results))
@@ -59,10 +61,11 @@ def sources_flow(
 
 
 def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResult], articles, new_ids) -> None:
-    """Per-feed counts: fetched, not_modified, postponed, failed, pending (entries left for the next runs),
-    robots_blocked, pages_fetched, new, duplicate."""
+    """Per-feed counts: fetched, unchanged (fetched, nothing new), not_modified, postponed, failed, pending
+    (entries left for the next runs), robots_blocked, pages_fetched, new, duplicate."""
     for result in results:
-        state.count(result.outcome, feed=result.source.name)
+        unchanged = result.outcome == "fetched" and not result.new_entries and not result.pending
+        state.count("unchanged" if unchanged else result.outcome, feed=result.source.name)
         if result.pending:
             state.count("pending", result.pending, feed=result.source.name)
         if result.outcome == "failed":

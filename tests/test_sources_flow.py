@@ -9,7 +9,7 @@ import pytest
 from flows.sources import sources_flow
 from tasks.config import ConfigError as SourcesError
 from tasks.config import load_sources_file as load_sources
-from tests.webfeeds import feed_responses, page_requests, serve_site
+from tests.webfeeds import feed_responses, page_html, page_requests, rss2, serve_site
 from warehouse.connect import open_warehouse
 from warehouse.layout import warehouse_paths
 
@@ -178,3 +178,42 @@ def test_entries_beyond_max_entries_wait_for_the_next_runs_even_behind_a_304(htt
     assert feed_responses(httpserver)[-1] == 304  # validators stored once nothing was left behind
     with open_warehouse(db) as con:
         assert con.execute("select count(*) from articles").fetchone()[0] == 5
+
+
+def bumping_feed(base: str, count: int):
+    """A feed that ignores validators and stamps a new lastBuildDate on every answer, entries unchanged."""
+    from itertools import count as counter
+
+    from werkzeug import Response
+
+    served = counter()
+    body = rss2(base, "bump", count)
+
+    def handler(request):
+        stamp = f"<lastBuildDate>Mon, 01 Dec 2025 {next(served) % 24:02d}:00:00 GMT</lastBuildDate>"
+        return Response(body.replace("<channel>", f"<channel>{stamp}", 1), content_type="application/rss+xml")
+
+    return handler
+
+
+def raw_rows(db: str) -> int:
+    with duckdb.connect(str(warehouse_paths(db).raw), read_only=True) as raw:
+        return raw.execute("select count(*) from raw_documents").fetchone()[0]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_unchanged_feed_that_bumps_last_build_date_does_not_grow_the_raw_store(httpserver, tmp_path, db):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/bump.xml").respond_with_handler(bumping_feed(base, 3))
+    for n in range(3):
+        httpserver.expect_request(f"/bump/story-{n}").respond_with_data(page_html(base, "bump", n),
+                                                                         content_type="text/html")  # fmt: skip
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    sources = write_sources(tmp_path, {"bump": f"{base}/bump.xml"})
+    first = sources_flow(sources_file=sources, db=db)
+    stored = raw_rows(db)
+    assert first["new"] == 3 and stored == 4  # the feed body and three pages
+    for _ in range(4):
+        again = sources_flow(sources_file=sources, db=db)
+        assert again["feeds"]["bump"] == {"unchanged": 1}
+    assert raw_rows(db) == stored

@@ -110,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(handler=command_sql)
 
+    prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
+    prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
+                       help="raw documents fetched longer ago (default: $NEWSFLOW_RAW_RETENTION_DAYS)")  # fmt: skip
+    prune.add_argument("--runs-older-than", type=positive_float, metavar="DAYS",
+                       help="finished runs older than this (default: $NEWSFLOW_RUNS_RETENTION_DAYS)")  # fmt: skip
+    prune.add_argument("--db", help=db_help)
+    prune.set_defaults(handler=command_prune)
+
     run = commands.add_parser("run", help="fetch and read a sources file; without one, the bundled demo")
     run.add_argument("--sources", metavar="FILE", help="a sources file (TOML) of feeds and folders")
     add_run_options(run, db_help)
@@ -289,6 +297,27 @@ def command_status(args: argparse.Namespace) -> int:
     )
     print("\nfeeds:")
     print(format_table(columns, rows) if rows else "(no feeds fetched yet)")
+    return 0
+
+
+def command_prune(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from tasks.run_record import apply_retention, retention_cutoffs, utc_now
+    from warehouse.connect import open_working
+
+    now = utc_now()
+    raw_before, runs_before = retention_cutoffs(now)
+    if args.raw_older_than:
+        raw_before = now - timedelta(days=args.raw_older_than)
+    if args.runs_older_than:
+        runs_before = now - timedelta(days=args.runs_older_than)
+    if raw_before is None and runs_before is None:
+        raise UsageError("give --raw-older-than and/or --runs-older-than (or set the NEWSFLOW_*_RETENTION_DAYS)")
+    db = resolve_db(args.db)
+    with open_working(db) as con:
+        raw, runs = apply_retention(con, raw_before, runs_before)
+    print(f"pruned {raw} raw documents and {runs} runs -> {db}")
     return 0
 
 

@@ -117,6 +117,8 @@ class Settings(Strict):
     taxonomy: str = ""  # extra taxonomy files, os.pathsep-separated
     near_duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = DEFAULT_NEAR_DUPLICATE_THRESHOLD
     lock_wait_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = DEFAULT_LOCK_WAIT_SECONDS
+    raw_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None  # None: keep all
+    runs_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
 
     @field_validator("taxonomy")
     @classmethod

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tasks.config import load_settings
 from tasks.models import Skip
 from warehouse.connect import Publish, open_working
 from warehouse.load import LoadCounts
-from warehouse.runs import RunCounts, finish_run, mark_abandoned_runs, start_run
+from warehouse.runs import RunCounts, finish_run, mark_abandoned_runs, prune_history, start_run
 
 
 @dataclass(slots=True)
@@ -73,7 +74,25 @@ def begin_run(db: str | Path, flow: str, parameters: dict, run_id: str | None = 
 
 
 def end_run(state: RunState, status: str) -> None:
+    """Write the run's outcome, then apply the retention settings (if any), in the run's last commit."""
     skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in state.skips]
     with open_working(state.db) as con:
         feeds = {name: dict(counter) for name, counter in state.feeds.items()}
         finish_run(con, state.run_id, status, state.counts, skips, utc_now(), feeds)
+        apply_retention(con)
+
+
+def retention_cutoffs(now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
+    """(raw documents before, runs before) from NEWSFLOW_RAW_RETENTION_DAYS / NEWSFLOW_RUNS_RETENTION_DAYS."""
+    settings, now = load_settings(), now or utc_now()
+    raw, runs = settings.raw_retention_days, settings.runs_retention_days
+    return (now - timedelta(days=raw) if raw else None, now - timedelta(days=runs) if runs else None)
+
+
+def apply_retention(con, raw_before: datetime | None = None, runs_before: datetime | None = None) -> tuple[int, int]:
+    """Prune by the given cutoffs, else by the retention settings; nothing when neither is set."""
+    if raw_before is None and runs_before is None:
+        raw_before, runs_before = retention_cutoffs()
+    if raw_before is None and runs_before is None:
+        return 0, 0
+    return prune_history(con, raw_before, runs_before)

@@ -76,3 +76,18 @@ def mark_abandoned_runs(con: duckdb.DuckDBPyConnection) -> int:
     if dead:
         con.execute("update runs set status = 'crashed' where run_id in (select unnest(?))", [dead])
     return len(dead)
+
+
+def prune_history(con: duckdb.DuckDBPyConnection, raw_before: datetime | None, runs_before: datetime | None
+                  ) -> tuple[int, int]:  # fmt: skip
+    """Delete raw documents fetched before `raw_before` (the raw store attached as `raw`) and finished runs
+    before `runs_before`; returns how many of each. Articles keep their text: a backfill of an article whose raw
+    copies are gone re-cleans its stored text instead."""
+    raw = runs = 0
+    if raw_before is not None:
+        raw = len(con.execute("delete from raw.raw_documents where fetched_at < ? returning raw_id",
+                              [raw_before]).fetchall())  # fmt: skip
+    if runs_before is not None:
+        runs = len(con.execute("delete from runs where status <> 'running' and coalesce(finished_at, started_at) < ?"
+                               " returning run_id", [runs_before]).fetchall())  # fmt: skip
+    return raw, runs

@@ -70,6 +70,9 @@ def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResu
             state.count("pending", result.pending, feed=result.source.name)
         if result.outcome == "failed":
             state.record_failure(result.state.url, f"feed: {result.error}")
+        for reason in result.feed.unreadable if result.feed else []:
+            state.count("entry_unreadable", feed=result.source.name)
+            state.record_failure(result.state.url, f"feed {reason}")
     for page in pages:
         name = page.job.source
         if page.robots_blocked:

@@ -17,9 +17,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tasks.http import DEADLINE, MAX_BODY, USER_AGENT, parse_allow_list
+from warehouse.lock import DEFAULT_WAIT_SECONDS  # a writer waits this long for another one's commit
 
 ENV_PREFIX = "NEWSFLOW_"
-DEFAULT_LOCK_WAIT_SECONDS = 900.0  # a writer waits this long for another one's commit (one schedule interval)
 DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.6
 
 
@@ -116,7 +116,7 @@ class Settings(Strict):
     db: str | None = None
     taxonomy: str = ""  # extra taxonomy files, os.pathsep-separated
     near_duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = DEFAULT_NEAR_DUPLICATE_THRESHOLD
-    lock_wait_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = DEFAULT_LOCK_WAIT_SECONDS
+    lock_wait_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = DEFAULT_WAIT_SECONDS
     raw_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None  # None: keep all
     runs_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
 

@@ -42,6 +42,7 @@ class ParsedFeed:
     link: str | None
     version: str
     entries: list[FeedEntry] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # entries that could not be read, and why
 
 
 def screen_feed(data: bytes) -> None:
@@ -72,8 +73,12 @@ def parse_feed(data: bytes, location: str, content_type: str | None = None) -> P
     feed = parsed.feed
     result = ParsedFeed(title=clean(feed.get("title")), link=feed.get("link"), version=parsed.version or "")
     seen: set[str] = set()
-    for raw in parsed.entries:
-        entry = read_entry(raw)
+    for number, raw in enumerate(parsed.entries, start=1):
+        try:
+            entry = read_entry(raw)
+        except Exception as error:  # one malformed entry costs itself, not its feed
+            result.unreadable.append(f"entry {number}: {type(error).__name__}: {error}")
+            continue
         if entry.key in seen:
             continue  # the same item twice in one feed
         seen.add(entry.key)
@@ -104,8 +109,8 @@ def read_entry(raw: feedparser.FeedParserDict) -> FeedEntry:
 
 def entry_text(raw: feedparser.FeedParserDict) -> str:
     """The longer of the entry's full content and its summary, as plain paragraphs."""
-    candidates = [c.get("value", "") for c in raw.get("content", [])] + [raw.get("summary", "")]
-    best = max(candidates, key=len, default="")
+    candidates = [c.get("value") for c in raw.get("content", []) if hasattr(c, "get")] + [raw.get("summary")]
+    best = max((c for c in candidates if isinstance(c, str)), key=len, default="")
     return html_to_text(best) if best else ""
 
 
@@ -149,6 +154,9 @@ def parse_feed_articles(data: bytes, source_uri: str) -> Batch:
             batch.articles.append(entry_to_article(entry, feed.title, source_uri))
         else:
             batch.skips.append(Skip(f"{source_uri}#{entry.key}", "feed entry has no content or summary"))
-    if not feed.entries:
+    batch.skips.extend(
+        Skip(f"{source_uri}#{reason.split(':', 1)[0]}", reason, failed=True) for reason in feed.unreadable
+    )
+    if not feed.entries and not feed.unreadable:
         batch.skips.append(Skip(source_uri, "feed has no entries"))
     return batch

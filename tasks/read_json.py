@@ -38,6 +38,9 @@ def parse_json_articles(text: str, source_uri: str, lines: bool, first_line: int
     return batch
 
 
+TOO_DEEP = "invalid JSON: nested too deeply"
+
+
 def iterate_records(
     text: str, lines: bool, source_uri: str, batch: Batch, first_line: int = 1
 ) -> Iterator[tuple[str, object]]:
@@ -49,11 +52,15 @@ def iterate_records(
                 yield f"line{number}", json.loads(line)
             except ValueError as error:
                 batch.skips.append(Skip(f"{source_uri}#line{number}", f"invalid JSON: {error}"))
+            except RecursionError:
+                batch.skips.append(Skip(f"{source_uri}#line{number}", TOO_DEEP))
         return
     try:
         data = json.loads(text)
     except ValueError as error:
         raise UnreadableInput(f"invalid JSON: {error}") from error
+    except RecursionError:
+        raise UnreadableInput(TOO_DEEP) from None
     if isinstance(data, dict):
         inner = next((data[k] for k in LIST_KEYS if isinstance(data.get(k), list)), None)
         data = inner if inner is not None else [data]

@@ -1,9 +1,9 @@
 """Where a warehouse's files live: the published file people open, and the pipeline's private files.
 
 newsflow.duckdb            the published file: open it read-only, any time, from anything
-newsflow.duckdb.lock       the writer lock (who writes now, since when)
+newsflow.duckdb.lock       the writer lock (who writes now, since when: warehouse.lock)
 newsflow.duckdb.private/   the pipeline's own files; never open them while a run may write
-    work.duckdb            the working copy every run writes; published after each committed batch
+    work.duckdb            the working copy every run writes; published at each run's end and during it
     raw.duckdb             the raw store (every fetched feed body and page, compressed)
     unpublished            present while the working copy has commits the published file lacks
 """
@@ -34,10 +34,6 @@ class WarehousePaths:
     @property
     def marker(self) -> Path:
         return self.private / "unpublished"
-
-    @property
-    def lock(self) -> Path:
-        return self.published.with_name(self.published.name + ".lock")
 
     @property
     def backup(self) -> Path:

@@ -303,8 +303,9 @@ def command_status(args: argparse.Namespace) -> int:
 def command_prune(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from tasks.run_record import apply_retention, retention_cutoffs, utc_now
+    from tasks.run_record import retention_cutoffs, utc_now
     from warehouse.connect import open_working
+    from warehouse.runs import prune_history
 
     now = utc_now()
     raw_before, runs_before = retention_cutoffs(now)
@@ -316,7 +317,7 @@ def command_prune(args: argparse.Namespace) -> int:
         raise UsageError("give --raw-older-than and/or --runs-older-than (or set the NEWSFLOW_*_RETENTION_DAYS)")
     db = resolve_db(args.db)
     with open_working(db) as con:
-        raw, runs = apply_retention(con, raw_before, runs_before)
+        raw, runs = prune_history(con, raw_before, runs_before)
     print(f"pruned {raw} raw documents and {runs} runs -> {db}")
     return 0
 

@@ -38,8 +38,6 @@ Positive = Annotated[int, Field(ge=1)]
 class Source(Strict):
     """One `[[sources]]` table: a feed to fetch or a folder to read."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=False)
-
     name: Annotated[str, Field(min_length=1)]
     feed: str | None = None
     path: str | None = None
@@ -174,7 +172,7 @@ def load_sources_file(path: str | os.PathLike) -> SourcesConfig:
     try:
         config = SourcesConfig(**data)
     except ValidationError as error:
-        raise ConfigError(format_errors(path, text, error, SOURCES_TABLES)) from None
+        raise ConfigError(format_errors(path, text, error, SourcesConfig, SOURCES_TABLES)) from None
     for source in config.sources:
         if source.path and not Path(source.path).expanduser().is_absolute():
             source.path = str((path.parent / source.path).resolve())
@@ -186,20 +184,20 @@ def check_taxonomy_file(path: Path) -> TaxonomyFile:
     try:
         return TaxonomyFile(**data)
     except ValidationError as error:
-        raise ConfigError(format_errors(path, text, error, TAXONOMY_TABLES)) from None
+        raise ConfigError(format_errors(path, text, error, TaxonomyFile, TAXONOMY_TABLES)) from None
 
 
 SOURCES_TABLES = {"sources": ("[[sources]]", Source)}
 TAXONOMY_TABLES = {"topic": ("[[topic]]", TopicEntry)}
 
 
-def format_errors(path: Path, text: str, error: ValidationError, tables: dict) -> str:
-    """One line a problem: `file:line: where: what (did you mean …?)`."""
+def format_errors(path: Path, text: str, error: ValidationError, root: type[BaseModel], tables: dict) -> str:
+    """One line a problem: `file:line: where: what (did you mean …?)`; `tables` maps an array-of-tables key of
+    `root` to its header and model."""
     lines: list[tuple[int, str]] = []
     for item in error.errors():
         loc = list(item["loc"])
-        model = SourcesConfig if tables is SOURCES_TABLES else TaxonomyFile
-        where, line = [], None
+        model, where, line = root, [], None
         if len(loc) >= 2 and loc[0] in tables and isinstance(loc[1], int):
             header, model = tables[loc[0]]
             where.append(f"{header} #{loc[1] + 1}")

@@ -79,7 +79,7 @@ def end_run(state: RunState, status: str) -> None:
     with open_working(state.db) as con:
         feeds = {name: dict(counter) for name, counter in state.feeds.items()}
         finish_run(con, state.run_id, status, state.counts, skips, utc_now(), feeds)
-        apply_retention(con)
+        prune_history(con, *retention_cutoffs())  # nothing without retention settings
 
 
 def retention_cutoffs(now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
@@ -87,12 +87,3 @@ def retention_cutoffs(now: datetime | None = None) -> tuple[datetime | None, dat
     settings, now = load_settings(), now or utc_now()
     raw, runs = settings.raw_retention_days, settings.runs_retention_days
     return (now - timedelta(days=raw) if raw else None, now - timedelta(days=runs) if runs else None)
-
-
-def apply_retention(con, raw_before: datetime | None = None, runs_before: datetime | None = None) -> tuple[int, int]:
-    """Prune by the given cutoffs, else by the retention settings; nothing when neither is set."""
-    if raw_before is None and runs_before is None:
-        raw_before, runs_before = retention_cutoffs()
-    if raw_before is None and runs_before is None:
-        return 0, 0
-    return prune_history(con, raw_before, runs_before)

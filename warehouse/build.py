@@ -74,17 +74,18 @@ def copy_tables(con: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> bool:
     try:
         old = table_names(con, "old")
         new = table_names(con, "work")
+        legacy = "raw_documents" in old  # the one-file layout kept its raw store inside
         for table in sorted((old & new) - NOT_COPIED):
             con.execute(f'insert into work.main."{table}" by name select * from old.main."{table}"')
-        if "raw_documents" in old:
+        if legacy:
             con.execute("insert or ignore into raw.raw_documents by name select * from old.main.raw_documents")
         (articles,) = con.execute("select count(*) from work.main.articles").fetchone()
-        if "raw_documents" in old:
+        if legacy:
             LOG.warning("converted %s (%d articles) to the published/working layout; the old file is kept as %s",
                         source, articles, paths.backup)  # fmt: skip
         else:
             LOG.warning("rebuilt the working copy of %s from the published file (%d articles)", source, articles)
-        return "raw_documents" in old
+        return legacy
     finally:
         con.execute("detach old")
 

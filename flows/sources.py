@@ -11,6 +11,7 @@ from flows.pipeline import chunked, ingest_files, load_prepared, recorded_run
 from tasks.config import load_sources_file
 from tasks.feeds import FeedResult
 from tasks.fetch_pages import PageResult
+from tasks.models import Batch
 from tasks.pool import default_workers
 from tasks.prepare import current_taxonomy
 from tasks.read_files import discover_files
@@ -46,23 +47,36 @@ def sources_flow(
         try:
             for chunk in chunked(feeds, config.feeds_per_batch, first=config.feeds_per_batch):
                 results = fetch_feeds_task(db_path, state.run_id, config, chunk, utc_now())
-                pages = fetch_pages_task(state.run_id, config, quote(page_jobs(results)), started)
+                jobs = page_jobs(results, config.page_attempts)
+                pages = fetch_pages_task(state.run_id, config, quote(jobs), started)
                 batch = prepare_pages_task(quote(pages), utc_now(), workers, current_taxonomy())
+                fresh, retried = split_retries(batch)
                 # a feed body is kept only when it brought entries: an unchanged feed that bumps lastBuildDate
                 # (or ignores validators) adds nothing to the raw store
                 raw = [r.raw for r in results if r.raw and r.new_entries] + [p.raw for p in pages if p.raw]
-                loaded = load_prepared(state, batch, utc_now(), raw=raw)
+                loaded = load_prepared(state, fresh, utc_now(), raw=raw)
                 if loaded is not None:  # a failed load keeps the old validators: the next run refetches
                     save_feeds_task(db_path, quote(results))
-                count_feeds(state, results, pages, batch.articles, loaded.new_ids if loaded else frozenset())
+                if retried.articles:  # pages that arrived late upgrade their stored articles in place
+                    load_prepared(state, retried, utc_now(), refresh=True)
+                count_feeds(state, results, pages, fresh.articles, loaded.new_ids if loaded else frozenset())
         finally:
             close_client(state.run_id)
     return state.summary()
 
 
+def split_retries(batch: Batch) -> tuple[Batch, Batch]:
+    """New entries' articles, and the stored articles whose pending page was tried again (loaded with refresh)."""
+    retried = [a for a in batch.articles if a.page is not None and a.page.attempt > 1]
+    fresh = Batch([a for a in batch.articles if a.page is None or a.page.attempt <= 1], batch.skips, batch.read)
+    return fresh, Batch(retried, [], 0)
+
+
 def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResult], articles, new_ids) -> None:
     """Per-feed counts: fetched, unchanged (fetched, nothing new), not_modified, postponed, failed, pending
-    (entries left for the next runs), robots_blocked, pages_fetched, new, duplicate."""
+    (entries left for the next runs), robots_blocked, pages_fetched, page_failed, pages_pending (pages to try
+    again on later runs), pages_upgraded (a pending page arrived: its article was rewritten), pages_given_up,
+    new, duplicate."""
     for result in results:
         unchanged = result.outcome == "fetched" and not result.new_entries and not result.pending
         state.count("unchanged" if unchanged else result.outcome, feed=result.source.name)
@@ -75,13 +89,21 @@ def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResu
             state.record_failure(result.state.url, f"feed {reason}")
     for page in pages:
         name = page.job.source
+        if page.html is not None:
+            state.count("pages_upgraded" if page.job.is_retry else "pages_fetched", feed=name)
+            continue
         if page.robots_blocked:
             state.count("robots_blocked", feed=name)
-        elif page.html is not None:
-            state.count("pages_fetched", feed=name)
         elif page.job.fetch:
             state.count("page_failed", feed=name)
-            state.record_failure(page.job.entry.link or page.job.feed_url, f"page: {page.error} (kept the feed's text)")
+        if page.page_status == "pending":
+            state.count("pages_pending", feed=name)
+        elif page.page_status == "gave_up":
+            state.count("pages_given_up", feed=name)
+        if page.job.fetch and not page.robots_blocked:
+            later = " and tries the page again next run" if page.page_status == "pending" else ""
+            where = page.job.entry.link or page.job.feed_url
+            state.record_failure(where, f"page: {page.error} (kept the feed's text{later})")
     per_feed = Counter()
     for article in articles:
         per_feed[(article.source, article.article_id in new_ids)] += 1

@@ -21,6 +21,7 @@ from warehouse.lock import DEFAULT_WAIT_SECONDS  # a writer waits this long for 
 
 ENV_PREFIX = "NEWSFLOW_"
 DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.6
+PAGE_ATTEMPTS = 5  # tries at a page that fails transiently (5xx, timeout, robots.txt 5xx, time budget)
 
 
 class ConfigError(ValueError):
@@ -72,6 +73,7 @@ class SourcesConfig(Strict):
     max_body_bytes: Positive = MAX_BODY
     run_seconds: Annotated[float, Field(gt=0)] = 900.0  # page fetches stop being started after this
     failures_before_rest: Positive = 3
+    page_attempts: Positive = PAGE_ATTEMPTS  # then a page that keeps failing transiently is given up
     feeds_per_batch: Positive = 20
 
     @field_validator("allow_addresses")

@@ -12,7 +12,7 @@ from tasks.identity import canonical_url
 from tasks.parse_feed import FeedEntry, ParsedFeed, parse_feed
 from tasks.polite import PoliteClient
 from tasks.raw import RawDocument, make_raw
-from warehouse.feeds import FeedState
+from warehouse.feeds import FeedState, PendingPage
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
@@ -35,6 +35,7 @@ class FeedResult:
     validators: tuple[str | None, str | None] | None = None  # (ETag, Last-Modified) to store after the load
     new_entries: list[FeedEntry] = field(default_factory=list)
     pending: int = 0  # new entries beyond the source's max_entries: taken by the next runs
+    retries: list[PendingPage] = field(default_factory=list)  # taken entries whose page is fetched again
     raw: RawDocument | None = None  # the feed body as fetched, for the raw store
 
     @property
@@ -118,6 +119,17 @@ def entry_key(entry: FeedEntry) -> str:
     if entry.key == entry.link and entry.link:
         return canonical_url(entry.link) or entry.key
     return entry.key
+
+
+RETRY_OUTCOMES = ("fetched", "not_modified", "failed")  # not while the host asks us to wait or the feed is gone
+
+
+def pending_entry(page: PendingPage) -> FeedEntry:
+    """The entry of a pending page, rebuilt from its stored article (the feed may no longer list it)."""
+    return FeedEntry(
+        key=page.entry_key, title=page.title, link=page.page_url, authors=page.authors,
+        published_at=page.published_at, categories=page.categories, text=page.body,
+    )  # fmt: skip
 
 
 def commit_feed(result: FeedResult) -> FeedState:

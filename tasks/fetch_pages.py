@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tasks.http import FetchError
+from tasks.config import PAGE_ATTEMPTS
+from tasks.http import FetchError, TransientError
 from tasks.parse_feed import FeedEntry
 from tasks.polite import PoliteClient, RobotsBlocked, origin_of
 from tasks.raw import RawDocument, make_raw
@@ -31,7 +32,13 @@ class PageJob:
     fetch: bool
     feed_raw_id: str | None = None
     feed_fetched_at: datetime | None = None
-    article_id: str | None = None  # set when a backfill rebuilds a stored article
+    article_id: str | None = None  # set when a backfill rebuilds a stored article, or a pending page is retried
+    attempt: int = 1  # which try at the page this is (a pending page is retried on later runs)
+    max_attempts: int = PAGE_ATTEMPTS  # after this many transient failures the page is given up
+
+    @property
+    def is_retry(self) -> bool:
+        return self.attempt > 1
 
 
 @dataclass(slots=True)
@@ -46,6 +53,14 @@ class PageResult:
     headers: dict | None = None
     raw: RawDocument | None = None
     fetched_at: datetime | None = None
+    page_status: str | None = None  # see PageOutcome; None when rebuilt from the raw store (nothing fetched)
+
+    def settle(self, status: str, error: str | None = None) -> None:
+        """Record the outcome; a transient failure on the last allowed attempt gives the page up."""
+        if status == "pending" and self.job.attempt >= self.job.max_attempts:
+            status = "gave_up"
+            error = f"{error} (gave up after {self.job.attempt} attempts)"
+        self.page_status, self.error = status, error
 
 
 def fetch_pages(client: PoliteClient, jobs: list[PageJob], deadline: float) -> list[PageResult]:
@@ -57,13 +72,15 @@ def fetch_pages(client: PoliteClient, jobs: list[PageJob], deadline: float) -> l
         if job.fetch and job.entry.link and job.entry.link.startswith(("http://", "https://")):
             by_origin[origin_of(job.entry.link)].append(job)
         elif job.fetch:
-            results[id(job)].error = "entry has no http(s) link"
+            results[id(job)].settle("failed", "entry has no http(s) link")
+        else:
+            results[id(job)].page_status = "feed_only"
 
     def run_host(host_jobs: list[PageJob]) -> None:
         for job in host_jobs:
             result = results[id(job)]
             if time.monotonic() > deadline:
-                result.error = "run time budget spent before this page"
+                result.settle("pending", "run time budget spent before this page")
                 continue
             fetch_one(client, result)
 
@@ -77,19 +94,25 @@ def fetch_one(client: PoliteClient, result: PageResult) -> None:
     try:
         response = client.get(result.job.entry.link, accept=PAGE_ACCEPT)
     except RobotsBlocked as error:
-        result.error, result.robots_blocked = str(error), True
+        result.robots_blocked = True
+        result.settle("pending" if error.transient else "blocked", str(error))
+        return
+    except TransientError as error:  # timeouts, refused connections, 5xx after the fetcher's own retries
+        result.settle("pending", str(error))
         return
     except FetchError as error:
-        result.error = str(error)
+        result.settle("failed", str(error))
         return
     result.status, result.url, result.headers = response.status, response.url, response.headers
     result.fetched_at = datetime.now(UTC)
     content_type = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
     if response.status != 200:
-        result.error = f"HTTP {response.status}"
+        transient = response.status >= 500 or response.status in (408, 429)
+        result.settle("pending" if transient else "failed", f"HTTP {response.status}")
     elif content_type and not content_type.startswith(HTML_TYPES):
-        result.error = f"not a web page ({content_type})"
+        result.settle("failed", f"not a web page ({content_type})")
     else:
+        result.settle("fetched")
         result.body = response.body
         result.html = response.text()
         result.raw = make_raw(response.url, "page", result.fetched_at, response.status, response.headers, result.body)

@@ -34,7 +34,10 @@ TOPIC_SCHEMA = pa.schema(
     ]
 )  # fmt: skip
 PLACE_SCHEMA = pa.schema([("article_id", pa.string()), ("country_code", pa.string()), ("mentions", pa.int32())])
-ENTRY_SCHEMA = pa.schema([("feed_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string())])
+ENTRY_SCHEMA = pa.schema(
+    [("feed_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string()), ("page_status", pa.string()),
+     ("page_url", pa.string()), ("page_attempts", pa.int32()), ("page_error", pa.string())]
+)  # fmt: skip
 SIGHTING_SCHEMA = pa.schema(
     [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string()),
      ("title", pa.string())]
@@ -117,6 +120,14 @@ def load_articles(
 
 
 def entries_table(articles: list[Article]) -> pa.Table | None:
-    """The feed entries these articles came from, so later runs skip them."""
-    rows = [(a.feed_key, a.entry_key, a.article_id) for a in articles if a.feed_key and a.entry_key]
+    """The feed entries these articles came from (so later runs skip them), and what became of their pages."""
+    rows = [(a.feed_key, a.entry_key, a.article_id, *page_columns(a)) for a in articles if a.feed_key and a.entry_key]
     return columns(ENTRY_SCHEMA, rows) if rows else None
+
+
+def page_columns(article: Article) -> tuple:
+    """(page_status, page_url, page_attempts, page_error); all None when nothing was fetched this time."""
+    page = article.page
+    if page is None:
+        return None, None, None, None
+    return page.status, page.url, page.attempt if page.status != "feed_only" else 0, page.error

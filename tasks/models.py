@@ -19,6 +19,17 @@ class TopicScore:
 
 
 @dataclass(slots=True)
+class PageOutcome:
+    """What became of the page behind a feed entry: fetched, feed_only, pending (a transient failure, retried on
+    later runs), failed, blocked (robots.txt) or gave_up (pending after the last allowed attempt)."""
+
+    status: str
+    url: str | None  # the entry's link
+    attempt: int = 1
+    error: str | None = None
+
+
+@dataclass(slots=True)
 class Article:
     """One article as read, then filled in by cleaning, identity and tagging."""
 
@@ -41,6 +52,7 @@ class Article:
     fetched_at: datetime | None = None  # web articles: when fetched, and the raw store's copies of feed and page
     raw_feed_id: str | None = None
     raw_page_id: str | None = None
+    page: PageOutcome | None = None  # web articles: the fetch of the page behind the entry
     location: str | None = None  # the record inside its file (`file.jsonl#line3`), named when it is skipped
     # filled by later stages
     canonical_url: str | None = None

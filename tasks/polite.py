@@ -16,7 +16,12 @@ MAX_ROBOTS_BYTES = 512 * 1024
 
 
 class RobotsBlocked(FetchError):
-    """robots.txt (or a robots.txt we could not read) does not let us fetch this URL."""
+    """robots.txt (or a robots.txt we could not read) does not let us fetch this URL; `transient` when robots.txt
+    answered 5xx or not at all (asked again next run), not when it disallows the URL or answered 401/403."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(slots=True)
@@ -24,6 +29,7 @@ class RobotsRules:
     rules: Protego | None  # None with allow_all / deny_all
     allow_all: bool = False
     note: str = ""
+    transient: bool = False  # denied for this run only: robots.txt answered 5xx or could not be fetched
 
     def can_fetch(self, url: str) -> bool:
         if self.rules is None:
@@ -61,7 +67,8 @@ class PoliteClient:
             if check_robots:
                 rules = self.robots_for(origin)
                 if not rules.can_fetch(url):
-                    raise RobotsBlocked(f"robots.txt disallows {url}{f' ({rules.note})' if rules.note else ''}")
+                    note = f" ({rules.note})" if rules.note else ""
+                    raise RobotsBlocked(f"robots.txt disallows {url}{note}", transient=rules.transient)
             self.wait_turn(origin)
             try:
                 return self.fetcher.get(url, headers=headers, accept=accept)
@@ -77,7 +84,7 @@ class PoliteClient:
         try:
             response = self.fetcher.get(f"{origin}/robots.txt", accept="text/plain")
         except FetchError as error:
-            rules = RobotsRules(None, allow_all=False, note=f"robots.txt unreachable: {error}")
+            rules = RobotsRules(None, allow_all=False, note=f"robots.txt unreachable: {error}", transient=True)
         else:
             rules = rules_from_response(response)
         finally:
@@ -101,8 +108,8 @@ def rules_from_response(response: Response) -> RobotsRules:
         return RobotsRules(None, allow_all=False, note=f"robots.txt answered {response.status}")
     if 400 <= response.status < 500:
         return RobotsRules(None, allow_all=True)
-    if response.status >= 500 or response.status != 200:
-        return RobotsRules(None, allow_all=False, note=f"robots.txt answered {response.status}")
+    if response.status != 200:  # 5xx (or a stray 1xx/3xx): try again next run
+        return RobotsRules(None, allow_all=False, note=f"robots.txt answered {response.status}", transient=True)
     text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
     return RobotsRules(Protego.parse(text))
 

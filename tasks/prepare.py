@@ -12,7 +12,7 @@ from tasks.decode import UnreadableInput
 from tasks.extract_page import extract_page
 from tasks.fetch_pages import PageResult
 from tasks.identity import assign_identity
-from tasks.models import Article, Batch, Skip
+from tasks.models import Article, Batch, PageOutcome, Skip
 from tasks.parse_feed import entry_to_article
 from tasks.places import place_articles
 from tasks.pool import map_in_pool, warm_pool
@@ -105,6 +105,8 @@ def article_from_page(result: PageResult) -> Article:
     article.raw_feed_id = job.feed_raw_id
     article.raw_page_id = result.raw.raw_id if result.raw else None
     article.article_id = job.article_id
+    if result.page_status is not None:
+        article.page = PageOutcome(result.page_status, entry.link, job.attempt, result.error)
     return article
 
 

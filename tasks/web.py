@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.config import Source, SourcesConfig
-from tasks.feeds import FeedResult, commit_feed, entry_key, fetch_feed
-from tasks.fetch_pages import PageJob, PageResult, fetch_pages
+from tasks.feeds import RETRY_OUTCOMES, FeedResult, commit_feed, entry_key, fetch_feed, pending_entry
+from tasks.fetch_pages import PAGE_ATTEMPTS, PageJob, PageResult, fetch_pages
 from tasks.http import Fetcher, FetchSettings
 from tasks.polite import PoliteClient, origin_of
 from warehouse.connect import Publish, open_working
-from warehouse.feeds import read_feed_states, save_feed_states, select_taken_entries
+from warehouse.feeds import PendingPage, read_feed_states, save_feed_states, select_pending_pages, select_taken_entries
 
 _clients: dict[str, PoliteClient] = {}
 _lock = threading.Lock()
@@ -47,7 +47,8 @@ def close_client(run_id: str) -> None:
 
 def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: list[Source], now: datetime
                 ) -> list[FeedResult]:  # fmt: skip
-    """Fetch every feed (different hosts at once, one host at a time) and keep the entries not taken before."""
+    """Fetch every feed (different hosts at once, one host at a time) and keep the entries not taken before,
+    and the taken entries whose page is pending (a transient failure on an earlier run)."""
     client = client_for(run_id, config)
     with open_working(db, Publish.READ) as con:
         states = read_feed_states(con, [s.feed for s in sources])
@@ -60,6 +61,9 @@ def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: lis
         results = list(pool.map(one, sources))
     with open_working(db, Publish.READ) as con:
         for result in results:
+            if result.source.fetch_pages and result.outcome in RETRY_OUTCOMES:
+                limit = result.source.max_entries
+                result.retries = select_pending_pages(con, result.feed_key, config.page_attempts, limit)
             if result.feed is None:
                 continue
             entries = result.feed.entries
@@ -70,8 +74,9 @@ def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: lis
     return results
 
 
-def page_jobs(results: list[FeedResult]) -> list[PageJob]:
-    return [
+def page_jobs(results: list[FeedResult], max_attempts: int = PAGE_ATTEMPTS) -> list[PageJob]:
+    """A job per new entry, then one per pending page to try again (new entries go first in the time budget)."""
+    fresh = [
         PageJob(
             source=r.source.name,
             feed_key=r.feed_key,
@@ -82,10 +87,22 @@ def page_jobs(results: list[FeedResult]) -> list[PageJob]:
             fetch=r.source.fetch_pages,
             feed_raw_id=r.raw.raw_id if r.raw else None,
             feed_fetched_at=r.raw.fetched_at if r.raw else None,
+            max_attempts=max_attempts,
         )
         for r in results
         for entry in r.new_entries
     ]
+    return fresh + [retry_job(r, page, max_attempts) for r in results for page in r.retries]
+
+
+def retry_job(result: FeedResult, page: PendingPage, max_attempts: int) -> PageJob:
+    """The next try at a pending page; it upgrades the stored article in place when it arrives."""
+    return PageJob(
+        source=result.source.name, feed_key=result.feed_key, feed_title=result.feed.title if result.feed else None,
+        feed_url=result.state.url, entry=pending_entry(page), entry_key=page.entry_key, fetch=True,
+        feed_raw_id=page.raw_feed_id, article_id=page.article_id, attempt=page.attempts + 1,
+        max_attempts=max_attempts,
+    )  # fmt: skip
 
 
 def fetch_entry_pages(run_id: str, config: SourcesConfig, jobs: list[PageJob], run_started: float

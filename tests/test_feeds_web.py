@@ -146,16 +146,16 @@ def job(url: str) -> PageJob:
 
 
 @pytest.mark.parametrize(
-    ("robots_status", "robots_body", "blocked"),
+    ("robots_status", "robots_body", "blocked", "status"),
     [
-        (200, "User-agent: *\nDisallow: /private/\n", {"/private/a"}),
-        (200, "User-agent: newsflow\nDisallow: /*.php$\n", {"/page.php"}),
-        (403, "", {"/public/a", "/private/a", "/page.php"}),
-        (404, "", set()),
-        (500, "", {"/public/a", "/private/a", "/page.php"}),
+        (200, "User-agent: *\nDisallow: /private/\n", {"/private/a"}, "blocked"),
+        (200, "User-agent: newsflow\nDisallow: /*.php$\n", {"/page.php"}, "blocked"),
+        (403, "", {"/public/a", "/private/a", "/page.php"}, "blocked"),
+        (404, "", set(), None),
+        (500, "", {"/public/a", "/private/a", "/page.php"}, "pending"),  # asked again next run
     ],
 )
-def test_robots_txt_rules(httpserver, client, robots_status, robots_body, blocked):
+def test_robots_txt_rules(httpserver, client, robots_status, robots_body, blocked, status):
     httpserver.expect_request("/robots.txt").respond_with_data(robots_body, status=robots_status)
     for path in ("/public/a", "/private/a", "/page.php"):
         httpserver.expect_request(path).respond_with_data(
@@ -165,6 +165,8 @@ def test_robots_txt_rules(httpserver, client, robots_status, robots_body, blocke
     results = fetch_pages(client, [job(httpserver.url_for(p)) for p in paths], deadline=time.monotonic() + 30)
     assert {p for p, r in zip(paths, results) if r.robots_blocked} == blocked
     assert {p for p, r in zip(paths, results) if r.html} == set(paths) - blocked
+    assert {r.page_status for r in results if r.robots_blocked} == ({status} if blocked else set())
+    assert {r.page_status for r in results if r.html} <= {"fetched"}
     fetched = [request.path for request, _ in httpserver.log]
     assert fetched.count("/robots.txt") == (2 if robots_status >= 500 else 1)  # once per host (+1 retry on 5xx)
     assert not blocked & set(fetched)
@@ -184,3 +186,44 @@ def test_one_host_is_paced_and_crawl_delay_honoured(httpserver):
 def test_pages_past_the_run_budget_are_not_started(httpserver, client):
     results = fetch_pages(client, [job(httpserver.url_for("/late"))], deadline=time.monotonic() - 1)
     assert results[0].error.startswith("run time budget") and len(httpserver.log) == 0
+    assert results[0].page_status == "pending"  # tried again on the next run
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ({"status": 503, "headers": {"Retry-After": "1"}}, "pending"),
+        ({"status": 500}, "pending"),
+        ({"status": 429}, "pending"),
+        ({"status": 404}, "failed"),
+        ({"status": 410}, "failed"),
+        ({"status": 200, "content_type": "image/png"}, "failed"),
+        ({"status": 200, "content_type": "text/html"}, "fetched"),
+    ],
+)
+def test_a_page_failure_is_pending_only_when_it_is_transient(httpserver, client, answer, status):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/p").respond_with_data("<p>page</p>", **answer)
+    (result,) = fetch_pages(client, [job(httpserver.url_for("/p"))], deadline=time.monotonic() + 30)
+    assert result.page_status == status
+    assert (result.html is not None) == (status == "fetched")
+
+
+def test_a_timeout_is_pending_and_the_last_allowed_attempt_gives_up(httpserver):
+    settings = FetchSettings(allowed_addresses=frozenset({"127.0.0.1"}), retries=0, read_timeout=0.2, deadline=1)
+    client = PoliteClient(Fetcher(settings), min_delay=0.0)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/slow").respond_with_handler(lambda request: time.sleep(0.6) or "late")
+    first, last = job(httpserver.url_for("/slow")), job(httpserver.url_for("/slow"))
+    last.attempt = last.max_attempts = 3
+    results = fetch_pages(client, [first, last], deadline=time.monotonic() + 30)
+    client.fetcher.close()
+    assert [r.page_status for r in results] == ["pending", "gave_up"]
+    assert "gave up after 3 attempts" in results[1].error
+
+
+def test_a_source_that_keeps_the_feed_text_fetches_nothing(httpserver, client):
+    feed_only = job(httpserver.url_for("/never"))
+    feed_only.fetch = False
+    (result,) = fetch_pages(client, [feed_only], deadline=time.monotonic() + 30)
+    assert result.page_status == "feed_only" and len(httpserver.log) == 0

@@ -217,3 +217,74 @@ def test_an_unchanged_feed_that_bumps_last_build_date_does_not_grow_the_raw_stor
         again = sources_flow(sources_file=sources, db=db)
         assert again["feeds"]["bump"] == {"unchanged": 1}
     assert raw_rows(db) == stored
+
+
+def flaky_page(base: str, failures: int, status: int = 503):
+    """A page answering `status` to its first `failures` requests, then the full page."""
+    from werkzeug import Response
+
+    served = []
+
+    def handler(request):
+        served.append(1)
+        if len(served) <= failures:
+            return Response("busy", status=status, headers={"Retry-After": "1"} if status == 503 else {})
+        return Response(page_html(base, "p", 1), content_type="text/html")
+
+    return handler
+
+
+TABLES = ("articles", "article_topics", "article_places", "sightings", "feed_entries")  # feed_state: fetch times
+
+
+def snapshot_tables(db: str) -> dict[str, list]:
+    with open_warehouse(db) as con:
+        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in TABLES}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_page_that_failed_transiently_is_retried_and_upgrades_its_article_in_place(httpserver, tmp_path, db):
+    """Run 1: story-1 answers 503 and story-2 500, both kept with the feed's text and left pending. Run 2: the
+    feed answers 304, story-1 arrives and rewrites its article (same id), story-2 fails its last allowed attempt
+    and is given up. Run 3 fetches no page and changes nothing."""
+    from tests.webfeeds import conditional
+
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/feed.xml").respond_with_handler(conditional(rss2(base, "p", 3), "text/xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/p/story-0").respond_with_data(page_html(base, "p", 0), content_type="text/html")
+    httpserver.expect_request("/p/story-1").respond_with_handler(flaky_page(base, failures=1))
+    httpserver.expect_request("/p/story-2").respond_with_data("down", status=500)
+    sources = write_sources(tmp_path, {"p": f"{base}/feed.xml"}, extra="page_attempts = 2")
+
+    first = sources_flow(sources_file=sources, db=db)
+    assert first["new"] == 3
+    assert first["feeds"]["p"]["pages_fetched"] == 1 and first["feeds"]["p"]["pages_pending"] == 2
+    with open_warehouse(db) as con:
+        pending = dict(con.execute("select page_url, (page_status, page_attempts) from feed_entries").fetchall())
+        before = con.execute("select article_id, body from articles where url like '%story-1'").fetchone()
+    assert pending == {f"{base}/p/story-0": ("fetched", 1), f"{base}/p/story-1": ("pending", 1),
+                       f"{base}/p/story-2": ("pending", 1)}  # fmt: skip
+    assert before[1] == "Short summary of p story 1."
+
+    httpserver.clear_log()
+    second = sources_flow(sources_file=sources, db=db)
+    assert feed_responses(httpserver) == [304]
+    assert sorted(set(page_requests(httpserver))) == ["/p/story-1", "/p/story-2"]
+    feed = second["feeds"]["p"]
+    assert feed["not_modified"] == 1 and feed["pages_upgraded"] == 1 and feed["pages_given_up"] == 1
+    assert second["new"] == 0 and second["extra"]["refreshed"] == 1
+    with open_warehouse(db) as con:
+        after = con.execute("select article_id, body, raw_page_id, updated_at from articles where url like '%story-1'"
+                            ).fetchall()  # fmt: skip
+        states = dict(con.execute("select page_url, (page_status, page_attempts) from feed_entries").fetchall())
+        assert con.execute("select count(*) from articles").fetchone()[0] == 3
+    assert len(after) == 1 and after[0][0] == before[0]  # upgraded in place: the same article
+    assert "planning committee met on Tuesday" in after[0][1] and after[0][2] and after[0][3]
+    assert states[f"{base}/p/story-1"] == ("fetched", 2) and states[f"{base}/p/story-2"] == ("gave_up", 2)
+
+    settled = snapshot_tables(db)
+    httpserver.clear_log()
+    third = sources_flow(sources_file=sources, db=db)
+    assert page_requests(httpserver) == [] and third["feeds"]["p"] == {"not_modified": 1}
+    assert snapshot_tables(db) == settled

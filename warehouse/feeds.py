@@ -61,3 +61,33 @@ def select_taken_entries(con: duckdb.DuckDBPyConnection, feed_key: str, entry_ke
         {"feed": feed_key, "keys": entry_keys},
     ).fetchall()
     return {row[0] for row in rows}
+
+
+@dataclass(slots=True)
+class PendingPage:
+    """A taken entry whose page is still to be fetched, with the stored article it will upgrade."""
+
+    entry_key: str
+    page_url: str
+    attempts: int
+    article_id: str
+    title: str | None
+    body: str
+    authors: list[str]
+    published_at: datetime | None
+    categories: list[str]
+    raw_feed_id: str | None
+
+
+def select_pending_pages(con: duckdb.DuckDBPyConnection, feed_key: str, max_attempts: int, limit: int
+                         ) -> list[PendingPage]:  # fmt: skip
+    """This feed's entries whose page is pending (tried fewer than `max_attempts` times), oldest first."""
+    rows = con.execute(
+        "select e.entry_key, e.page_url, e.page_attempts, a.article_id, a.title, a.body, a.authors,"
+        " a.published_at, a.categories, a.raw_feed_id"
+        " from feed_entries e join articles a on a.article_id = e.article_id"
+        " where e.feed_key = $feed and e.page_status = 'pending' and e.page_attempts < $max"
+        " order by e.first_seen_at, e.entry_key limit $limit",
+        {"feed": feed_key, "max": max_attempts, "limit": limit},
+    ).fetchall()
+    return [PendingPage(*row[:6], list(row[6] or []), row[7], list(row[8] or []), row[9]) for row in rows]

@@ -22,7 +22,7 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
 SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri", "title")
-ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id")
+ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id", "page_status", "page_url", "page_attempts", "page_error")
 INCOMING = (
     "incoming_articles", "incoming_topics", "incoming_places", "incoming_sightings", "incoming_entries",
     "incoming_clusters", "incoming_bands", "incoming_links", "incoming_raw",
@@ -198,10 +198,16 @@ group by article_id, url, source_uri
 on conflict (article_id, source_uri, url) do nothing
 """
 
+# an entry is taken once; only a pending page's later attempt (a retry with a status) updates its row
 INSERT_ENTRIES_SQL = """
-insert into feed_entries
-select e.feed_key, e.entry_key, any_value(coalesce(m.existing_id, e.article_id)), $run_id, $now
+insert into feed_entries (feed_key, entry_key, article_id, first_run_id, first_seen_at, page_status, page_url,
+                          page_attempts, page_error)
+select e.feed_key, e.entry_key, any_value(coalesce(m.existing_id, e.article_id)), $run_id, $now,
+       any_value(e.page_status), any_value(e.page_url), coalesce(max(e.page_attempts), 0), any_value(e.page_error)
 from incoming_entries e left join batch_match m on m.incoming_id = e.article_id
 group by e.feed_key, e.entry_key
-on conflict do nothing
+on conflict (feed_key, entry_key) do update set page_status = excluded.page_status,
+    page_attempts = excluded.page_attempts, page_error = excluded.page_error
+where feed_entries.page_status = 'pending' and excluded.page_status is not null
+    and excluded.page_attempts > feed_entries.page_attempts
 """

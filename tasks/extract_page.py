@@ -55,6 +55,7 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         categories=meta.categories,
         input_format="html",
         extractor=EXTRACTOR,
+        url_declared=page_url is not None and page_url != url,
     )
 
 

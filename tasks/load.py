@@ -10,8 +10,10 @@ import pyarrow as pa
 from tasks.cluster import bands_table, cluster_new_articles
 from tasks.models import Article
 from tasks.raw import RawDocument, raw_table
+from tasks.shared_canonical import separate_shared_canonicals
 from warehouse.connect import Publish, open_working
 from warehouse.load import BatchTables, LoadCounts, load_batch
+from warehouse.select import select_url_holders
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 ARTICLE_SCHEMA = pa.schema(
@@ -106,16 +108,17 @@ def load_articles(
     raw: list[RawDocument] | None = None,
 ) -> LoadCounts:
     """Deduplicate inside the batch, then load it (and the raw documents it came from) in one transaction;
-    `refresh` rewrites stored copies."""
-    unique, copies = dedupe_batch(articles)
-    tables = to_tables(unique, copies, run_id, now)
-    tables.raw = raw_table(raw, run_id) if raw else None
+    `refresh` rewrites stored copies. A declared canonical URL held by an unrelated body is not trusted."""
 
     def cluster(con, new_ids: frozenset[str]) -> tuple[pa.Table, pa.Table, pa.Table]:
         result = cluster_new_articles(con, [a for a in unique if a.article_id in new_ids], now)
         return result.clusters, bands_table(unique), result.links
 
     with open_working(db, Publish.BATCH) as con:  # the writer lock for this commit (and a publish)
+        separate_shared_canonicals(articles, lambda urls: select_url_holders(con, urls))
+        unique, copies = dedupe_batch(articles)
+        tables = to_tables(unique, copies, run_id, now)
+        tables.raw = raw_table(raw, run_id) if raw else None
         return load_batch(con, tables, run_id=run_id, now=now, refresh=refresh, cluster=cluster)
 
 

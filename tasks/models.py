@@ -52,6 +52,7 @@ class Article:
     fetched_at: datetime | None = None  # web articles: when fetched, and the raw store's copies of feed and page
     raw_feed_id: str | None = None
     raw_page_id: str | None = None
+    url_declared: bool = False  # `url` is the page's declared canonical URL, not the one it was read from
     page: PageOutcome | None = None  # web articles: the fetch of the page behind the entry
     location: str | None = None  # the record inside its file (`file.jsonl#line3`), named when it is skipped
     # filled by later stages

@@ -1,9 +1,16 @@
 """A declared canonical URL names the article only when it is plausibly this article."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tasks.canonical import choose_url, is_section_path, registrable_domain
 from tasks.extract_page import extract_page
+from tasks.load import load_articles
+from tasks.models import Batch
+from warehouse.connect import open_warehouse
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 FETCHED = "https://www.paper.example/2026/11/30/harbour-plan-divides-residents"
 
@@ -74,3 +81,63 @@ def test_a_site_that_canonicalises_every_page_to_its_home_page_keeps_its_article
     urls = [f"https://www.paper.example/2026/11/30/story-{n}" for n in range(2)]
     articles = [extract_page(PAGE.format(title=t, text=x), source_uri=u, url=u) for (t, x), u in zip(pages, urls)]
     assert [a.url for a in articles] == urls  # not both "https://www.paper.example/"
+
+
+SHARED = "https://www.paper.example/2026/11/30/latest-story"
+STORY_PAGE = """<html><head><title>{title}</title><link rel="canonical" href="{canonical}"></head>
+<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
+STORIES = {
+    "harbour": [
+        "The harbour plan split the room when the council met on Tuesday evening to discuss it in detail.",
+        "Residents from every ward spoke for and against the plan for more than three hours before the break.",
+        "The vote is expected next month, after a second consultation with the harbour's fishing businesses.",
+    ],
+    "ferry": [
+        "The ferry company announced a new winter timetable that cuts the early sailing to the islands.",
+        "Commuters who rely on the first boat said the change would leave them unable to reach work on time.",
+        "The company said fuel costs and a shortage of crew left it with no choice but to reduce the service.",
+    ],
+}
+
+
+def story_article(story: str, fetched: str, canonical: str = SHARED, extra: str = ""):
+    from tasks.prepare import prepare_articles
+
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORIES[story] + ([extra] if extra else []))
+    html = STORY_PAGE.format(title=story.title(), canonical=canonical, paragraphs=paragraphs)
+    article = extract_page(html, source_uri=fetched, url=fetched)
+    return prepare_articles(Batch(articles=[article], read=1), NOW).articles[0]
+
+
+def stored_urls(db: str) -> dict[str, str]:
+    with open_warehouse(db) as con:
+        return dict(con.execute("select url, title from articles").fetchall())
+
+
+def test_a_canonical_url_shared_by_unrelated_stories_is_not_their_identity(db):
+    """A template that gives every story one canonical URL: the second, unrelated story keeps its fetched URL
+    (in the same batch and against the stored one); an edited version of the first still shares it."""
+    harbour = story_article("harbour", "https://www.paper.example/2026/11/30/harbour-plan")
+    ferry = story_article("ferry", "https://www.paper.example/2026/11/30/ferry-timetable")
+    assert harbour.url == ferry.url == SHARED  # each page on its own looks plausible
+    counts = load_articles(db, [harbour, ferry], "run-1", NOW)
+    assert counts.new == 2
+    assert stored_urls(db) == {SHARED: "Harbour", "https://www.paper.example/2026/11/30/ferry-timetable": "Ferry"}
+
+    update = story_article("harbour", "https://www.paper.example/2026/12/01/harbour-plan-update",
+                           extra="This article was updated with the date of the vote.")  # fmt: skip
+    ferry_again = story_article("ferry", "https://www.paper.example/2026/12/01/ferry-winter")
+    counts = load_articles(db, [update, ferry_again], "run-2", NOW)
+    assert update.url == SHARED  # related: the same article, updated, keeps the shared URL
+    assert ferry_again.url == "https://www.paper.example/2026/12/01/ferry-winter"  # unrelated to the holder
+    assert counts.new == 0 and counts.duplicate == 2  # the ferry story again, by its content
+    with open_warehouse(db) as con:
+        sightings = sorted(r[0] for r in con.execute("select url from sightings").fetchall())
+    assert sightings == sorted([SHARED, SHARED, "https://www.paper.example/2026/11/30/ferry-timetable",
+                                "https://www.paper.example/2026/12/01/ferry-winter"])  # fmt: skip
+
+
+def test_a_declared_canonical_url_that_no_other_body_holds_stays_the_identity(db):
+    page = story_article("ferry", "https://www.paper.example/amp/ferry", canonical="https://www.paper.example/ferry-1")
+    load_articles(db, [page], "run-1", NOW)
+    assert stored_urls(db) == {"https://www.paper.example/ferry-1": "Ferry"}

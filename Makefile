@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test fuzz serve lint bench clean
+.PHONY: run test fuzz soak serve lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+soak: $(STAMP)
+	SOAK_CYCLES=40 SOAK_FEEDS=200 $(BIN)/python -m pytest -q -s tests/test_soak.py
 
 serve: $(STAMP)
 	$(BIN)/newsflow serve --start-server

@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tasks.http import DEADLINE, MAX_BODY, USER_AGENT, parse_allow_list
+from tasks.http import DEADLINE, MAX_BODY, RETRIES, USER_AGENT, parse_allow_list
 from warehouse.lock import DEFAULT_WAIT_SECONDS  # a writer waits this long for another one's commit
 
 ENV_PREFIX = "NEWSFLOW_"
@@ -70,6 +70,7 @@ class SourcesConfig(Strict):
     min_delay: Seconds = 1.0  # seconds between two requests to one host (a longer Crawl-delay wins)
     max_crawl_delay: Seconds = 30.0
     request_deadline: Annotated[float, Field(gt=0)] = DEADLINE
+    retries: Annotated[int, Field(ge=0, le=10)] = RETRIES  # transient failures retried at once, backing off
     max_body_bytes: Positive = MAX_BODY
     run_seconds: Annotated[float, Field(gt=0)] = 900.0  # page fetches stop being started after this
     failures_before_rest: Positive = 3

@@ -30,6 +30,7 @@ def client_for(run_id: str, config: SourcesConfig) -> PoliteClient:
             settings = FetchSettings(
                 user_agent=config.user_agent,
                 deadline=config.request_deadline,
+                retries=config.retries,
                 max_body=config.max_body_bytes,
                 allow_private_networks=config.allow_private_networks,
                 allowed_addresses=frozenset(config.allow_addresses),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import random
-import re
 import socket
 import threading
 import time
@@ -26,7 +25,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ProtocolError
 
-from tasks.decode import BOMS, normalise_charset
+from tasks.decode import decode_document
 
 USER_AGENT = "newsflow/0.1 (+https://github.com/newsflow/newsflow; news ingestion; contact via the project page)"
 CONNECT_TIMEOUT = 5.0
@@ -38,8 +37,6 @@ RETRIES = 3
 BACKOFF = 1.0
 DEFAULT_RETRY_AFTER = 3600.0
 CHUNK = 64 * 1024
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
-XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""")
 
 
 class FetchError(Exception):
@@ -73,7 +70,7 @@ class Response:
 
     def text(self) -> str:
         """The body as text: BOM, then the Content-Type charset, then a <meta>/XML declaration, then UTF-8."""
-        return decode_body(self.body, self.headers.get("content-type", ""))
+        return decode_document(self.body, self.headers.get("content-type", ""))
 
 
 @dataclass
@@ -377,30 +374,6 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def decode_body(body: bytes, content_type: str) -> str:
-    """Bytes to text by BOM, then header charset, then the document's own declaration, then UTF-8/cp1252."""
-    for bom, name in BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace")
-    candidates = []
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    if match:
-        candidates.append(match[1])
-    head = body[:4096]
-    for pattern in (XML_ENCODING, META_CHARSET):
-        if found := pattern.search(head):
-            candidates.append(found[1].decode("ascii", "replace"))
-    for name in candidates:
-        try:
-            return body.decode(normalise_charset(name))
-        except (LookupError, UnicodeDecodeError):
-            continue
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
 
 
 def short(error: BaseException) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from tasks.authors import URLISH, split_authors
 from tasks.dates import parse_datetime
 from tasks.language import normalise_language
 
@@ -36,11 +37,7 @@ DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.
 SECTION_KEYS = ("article:section", "parsely-section", "section", "category")
 TAG_KEYS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags")
 LANG_KEYS = ("content-language", "og:locale", "language", "dc.language", "inlanguage")
-BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
 TITLE_SUFFIX = re.compile(r"\s+[|–—·:»-]\s+[^|–—·:»-]{2,60}$")
-URLISH = re.compile(r"^(?:https?:|www\.|/)|\.(?:com|org|net)\b|@")
-AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
-NOT_NAMES = {"staff", "admin", "editor", "editorial", "news", "desk", "team", "reporter", "correspondent"}
 
 
 @dataclass(slots=True)
@@ -67,7 +64,7 @@ def read_page_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMe
         or first(metas, TITLE_KEYS) or title_text(tree),
         first(metas, ("og:site_name",)),
     )  # fmt: skip
-    meta.authors = clean_authors(json_ld_names(ld.get("author")) or meta_authors(metas) or rel_authors(tree))
+    meta.authors = split_authors(json_ld_names(ld.get("author")) or meta_authors(metas) or rel_authors(tree))
     date_text = as_text(ld.get("datePublished")) or first(metas, DATE_KEYS) or time_datetime(tree)
     meta.published_at = parse_datetime(date_text) if date_text else None
     meta.date_from_metadata = meta.published_at is not None
@@ -190,18 +187,6 @@ def meta_authors(metas: dict[str, list[str]]) -> list[str]:
 def rel_authors(tree: HtmlElement) -> list[str]:
     names = [a.text_content().strip() for a in tree.xpath("//a[@rel='author']")[:5]]
     return [n for n in names if n]
-
-
-def clean_authors(raw: list[str]) -> list[str]:
-    """Split bylines into names; drop URLs, e-mail addresses, desks and duplicates."""
-    names: list[str] = []
-    for text in raw:
-        text = BY_PREFIX.sub("", " ".join(text.split()))
-        for name in AUTHOR_SPLIT.split(text):
-            name = name.strip(" .,:;|-")
-            if 2 < len(name) <= 60 and not URLISH.search(name) and name.lower() not in NOT_NAMES and name not in names:
-                names.append(name)
-    return names[:10]
 
 
 def h1_text(tree: HtmlElement) -> str | None:

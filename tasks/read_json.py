@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from tasks.authors import split_authors
 from tasks.dates import parse_datetime
 from tasks.decode import UnreadableInput
 from tasks.extract_page import extract_page
@@ -120,13 +121,10 @@ def text_field(record: dict, *keys: str) -> str | None:
 
 
 def parse_authors(value: object) -> list[str]:
+    """A byline string, a list of names, or a list of {"name": ...} objects."""
     if isinstance(value, str):
-        value = re.split(r"\s*(?:,|;|\band\b|&)\s*", value)
+        return split_authors(value)
     if not isinstance(value, list):
         return []
-    names = []
-    for item in value:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and name.strip() and name.strip() not in names:
-            names.append(name.strip())
-    return names
+    names = [item.get("name") if isinstance(item, dict) else item for item in value]
+    return split_authors([name for name in names if isinstance(name, str)])

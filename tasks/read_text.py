@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from tasks.authors import split_authors
 from tasks.models import Article
 
 HEADER = re.compile(
@@ -20,7 +21,6 @@ HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{2,30})\b")
 FOLLOW_NAME = re.compile(r"\bfollow\s+(?P<name>[A-Z][\w&.' -]{1,40}?)\s+on\s+\w+", re.IGNORECASE)
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&.' -]{1,40})", re.IGNORECASE)
 SOURCE_LINE = re.compile(r"^\s*source:\s*(?P<name>[^\n]{2,60})$", re.IGNORECASE | re.MULTILINE)
-AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.IGNORECASE)
 WEAK_ENDINGS = {
     "a",
     "an",
@@ -81,13 +81,6 @@ def parse_header_date(day: str, time: str | None) -> datetime | None:
         return datetime.fromisoformat(f"{day}T{time or '00:00'}").replace(tzinfo=UTC)
     except ValueError:
         return None
-
-
-def split_authors(text: str) -> list[str]:
-    """Split a byline ("A, B and C") into names, dropping a leading "By"."""
-    text = re.sub(r"^\s*by:?\s+", "", text.strip(), flags=re.IGNORECASE)
-    names = [name.strip(" .") for name in AUTHOR_SPLIT.split(text)]
-    return [name for name in names if name and len(name) <= 80]
 
 
 def split_signature(lines: list[str]) -> tuple[list[str], str]:

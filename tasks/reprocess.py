@@ -6,10 +6,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tasks.cluster import recluster_stored
-from tasks.decode import UnreadableInput
+from tasks.decode import UnreadableInput, decode_document
 from tasks.feeds import entry_key
 from tasks.fetch_pages import PageJob, PageResult
-from tasks.http import decode_body
 from tasks.models import Article, Batch
 from tasks.parse_feed import ParsedFeed, parse_feed
 from tasks.prepare import prepare_articles, prepare_pages
@@ -105,7 +104,7 @@ def page_result_from_raw(row: dict, raw: dict[str, RawDocument], feeds: dict) ->
     )  # fmt: skip
     if page_doc is None:
         return PageResult(job)
-    html = decode_body(page_doc.body, page_doc.headers.get("content-type", ""))
+    html = decode_document(page_doc.body, page_doc.headers.get("content-type", ""))
     return PageResult(job, url=page_doc.url, html=html, status=page_doc.status, body=page_doc.body,
                       headers=page_doc.headers, raw=page_doc, fetched_at=page_doc.fetched_at)  # fmt: skip
 

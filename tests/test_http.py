@@ -9,13 +9,13 @@ from email.utils import format_datetime
 import pytest
 from werkzeug import Response as WResponse
 
+from tasks.decode import decode_document
 from tasks.http import (
     BlockedAddress,
     Fetcher,
     FetchError,
     FetchSettings,
     TransientError,
-    decode_body,
     is_allowed,
     is_public_address,
     parse_allow_list,
@@ -221,8 +221,8 @@ def test_a_refused_connection_is_retried(httpserver):
         (b"caf\xe9", "text/html", "café"),
     ],
 )  # fmt: skip
-def test_decode_body(body, content_type, text):
-    assert decode_body(body, content_type).endswith(text)
+def test_decode_document(body, content_type, text):
+    assert decode_document(body, content_type).endswith(text)
 
 
 def test_parse_retry_after():

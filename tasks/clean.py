@@ -9,7 +9,7 @@ from datetime import datetime
 
 from tasks.dates import check_published
 from tasks.language import detect_language, normalise_language
-from tasks.models import Article, Batch, Skip
+from tasks.models import Article
 
 MIN_BODY_CHARS = 40  # below this a text is not an article, unless it is a titled story with a URL (a brief)
 MAX_BOILERPLATE_CHARS = 160
@@ -99,19 +99,6 @@ def clean_article(article: Article, now: datetime) -> int:
     article.published_at = check_published(article.published_at, article.date_explicit, now)
     article.language = normalise_language(article.language) or detect_language(article.body)
     return dropped
-
-
-def clean_articles(batch: Batch, now: datetime) -> tuple[Batch, int]:
-    """Clean every article; one whose body is too short to be an article becomes a skip."""
-    kept = Batch(skips=list(batch.skips), read=batch.read)
-    dropped = 0
-    for article in batch.articles:
-        dropped += clean_article(article, now)
-        if has_article_text(article):
-            kept.articles.append(article)
-        else:
-            kept.skips.append(Skip(article.source_uri, NO_TEXT))
-    return kept, dropped
 
 
 NO_TEXT = "no article text after cleaning"

@@ -84,10 +84,3 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     shared = np.intersect1d(a, b, assume_unique=True).size
     return shared / (a.size + b.size - shared)
-
-
-def containment(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of the smaller set found in the larger one."""
-    if a.size == 0 or b.size == 0:
-        return 0.0
-    return np.intersect1d(a, b, assume_unique=True).size / min(a.size, b.size)

@@ -51,7 +51,6 @@ class PageMeta:
     site_name: str | None = None
     description: str | None = None
     categories: list[str] = field(default_factory=list)
-    json_ld_body: str | None = None
 
 
 def read_page_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMeta:
@@ -75,8 +74,6 @@ def read_page_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMe
     meta.site_name = read_site_name(metas, ld)
     meta.description = first(metas, DESCRIPTION_KEYS) or as_text(ld.get("description"))
     meta.categories = collect_categories(metas, ld)
-    body = ld.get("articleBody")
-    meta.json_ld_body = body if isinstance(body, str) and body.strip() else None
     return meta
 
 

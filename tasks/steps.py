@@ -16,7 +16,7 @@ from tasks.feeds import FeedResult
 from tasks.fetch_pages import PageJob, PageResult
 from tasks.load import load_articles
 from tasks.models import Article, Batch
-from tasks.prepare import prepare_articles, prepare_files, prepare_pages
+from tasks.prepare import prepare_files, prepare_pages
 from tasks.raw import RawDocument
 from tasks.web import fetch_entry_pages, fetch_feeds, save_feeds
 from warehouse.load import LoadCounts
@@ -28,12 +28,6 @@ TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
 def prepare_files_task(paths: list[str], now: datetime, workers: int, taxonomy: tuple[str, ...]) -> Batch:
     """Read, clean, identify and tag files on `workers` processes."""
     return prepare_files(paths, now, workers, taxonomy)
-
-
-@task(name="prepare", **TASK_OPTIONS)
-def prepare_task(batch: Batch, now: datetime) -> Batch:
-    """Clean, identify and tag articles already in memory (stored articles in a backfill)."""
-    return prepare_articles(batch, now)
 
 
 @task(name="load", retries=2, retry_delay_seconds=5, **TASK_OPTIONS)

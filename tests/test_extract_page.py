@@ -1,9 +1,9 @@
 import gzip
 from datetime import UTC, datetime
 
-from tasks.clean import clean_articles
 from tasks.extract_page import extract_page
 from tasks.models import Batch
+from tasks.prepare import prepare_articles
 from tasks.read_files import read_file
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -19,7 +19,7 @@ def test_page_text_and_metadata(fixtures):
     assert article.language == "en"
     assert article.source == "Valley Farm News"
     assert "Technology" in article.categories and "robots" in article.categories
-    cleaned, _ = clean_articles(Batch(articles=[article]), NOW)
+    cleaned = prepare_articles(Batch(articles=[article]), NOW)
     body = cleaned.articles[0].body
     assert body.startswith("Apple growers in the valley are testing picking robots")
     assert "suction grippers" in body and "saving a trip to the packing shed" in body
@@ -52,7 +52,7 @@ def test_gzip_page_is_read_through_the_file_reader(fixtures):
 def test_page_with_no_article_text_is_skipped(tmp_path):
     path = tmp_path / "nav.html"
     path.write_text("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>")
-    cleaned, _ = clean_articles(read_file(str(path)), NOW)
+    cleaned = prepare_articles(read_file(str(path)), NOW)
     assert cleaned.articles == []
     assert [s.source_uri for s in cleaned.skips] == [str(path)]
 

@@ -3,11 +3,9 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from tasks.clean import clean_articles
-from tasks.identity import assign_identity
 from tasks.load import load_articles
 from tasks.models import Article, Batch
-from tasks.tag import tag_articles
+from tasks.prepare import prepare_articles
 from warehouse.connect import WarehouseError, connect, open_warehouse, open_working
 from warehouse.migrate import apply_migrations, list_migrations, schema_version
 
@@ -17,9 +15,7 @@ BODY = "The river authority opened a new flood barrier on Monday, protecting two
 
 def make(url: str | None, body: str = BODY, source_uri: str = "in.txt", source: str = "Paper") -> Article:
     article = Article(source_uri=source_uri, body=body, url=url, title="Barrier opens", source=source)
-    cleaned, _ = clean_articles(Batch(articles=[article]), NOW)
-    assign_identity(cleaned.articles)
-    tag_articles(cleaned.articles)
+    cleaned = prepare_articles(Batch(articles=[article]), NOW)
     return cleaned.articles[0]
 
 

@@ -29,9 +29,9 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tasks.cluster import bands_table, cluster_new_articles, fingerprint  # noqa: E402
-from tasks.identity import assign_identity  # noqa: E402
-from tasks.load import load_articles  # noqa: E402
+from tasks.dedup.cluster import bands_table, cluster_new_articles, fingerprint  # noqa: E402
+from tasks.dedup.identity import assign_identity  # noqa: E402
+from tasks.loading.load import load_articles  # noqa: E402
 from tasks.models import Article  # noqa: E402
 from warehouse.connect import open_warehouse, open_working  # noqa: E402
 
@@ -236,8 +236,8 @@ def cost_per_article(db: str, probe: list[Article], repeats: int = 5) -> tuple[f
 
 def signature_speed(articles: list[Article]) -> None:
     """newsflow's numpy MinHash beside datasketch's (same shingles, 128 permutations), ms per article."""
-    from tasks.minhash import shingle_hashes, signature
-    from tasks.words import text_words
+    from tasks.cleaning.words import text_words
+    from tasks.dedup.minhash import shingle_hashes, signature
 
     texts = [a.body for a in articles[:500]]
     started = time.perf_counter()

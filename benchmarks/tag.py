@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import WORDS, paragraph, sentence  # noqa: E402
 
 from tasks.models import Article  # noqa: E402
-from tasks.places import cached_gazetteer, place_articles  # noqa: E402
-from tasks.read_files import discover_files, read_files  # noqa: E402
-from tasks.tag import get_tagger, tag_articles  # noqa: E402
+from tasks.reading.read_files import discover_files, read_files  # noqa: E402
+from tasks.tagging.places import cached_gazetteer, place_articles  # noqa: E402
+from tasks.tagging.tag import get_tagger, tag_articles  # noqa: E402
 
 PLACES = ["Germany", "Paris", "Brazilian", "Japan", "Kenya", "British", "the United States", "Moscow", "India"]
 

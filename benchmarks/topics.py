@@ -45,7 +45,7 @@ def read_corpus(folder: Path) -> list[dict]:
 
 
 def predict_direct(records: list[dict]) -> dict[str, dict[str, float]]:
-    from tasks.tag import get_tagger, score_text
+    from tasks.tagging.tag import get_tagger, score_text
 
     tagger = get_tagger()
     return {r["url"]: {s.topic: s.score for s in score_text(tagger, r["title"], r["body"])} for r in records}

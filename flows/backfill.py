@@ -9,13 +9,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import chunked, load_prepared, recorded_run
-from tasks.pool import default_workers, shutdown_pool
-from tasks.prepare import current_taxonomy
-from tasks.read_files import discover_files
-from tasks.reprocess import list_stored_ids, rebuild_stored, recluster_range
-from tasks.run_record import utc_now
+from tasks.loading.reprocess import list_stored_ids, rebuild_stored, recluster_range
+from tasks.reading.read_files import discover_files
+from tasks.running.pool import default_workers, shutdown_pool
+from tasks.running.prepare import current_taxonomy
+from tasks.running.run_record import utc_now
+from tasks.running.steps import prepare_files_task
 from tasks.settings import DEFAULT_BATCH_SIZE, resolve_db
-from tasks.steps import prepare_files_task
 
 stored_ids_task = task(name="select-stored", cache_policy=NO_CACHE)(list_stored_ids)
 rebuild_task = task(name="rebuild-stored", cache_policy=NO_CACHE)(rebuild_stored)

@@ -174,8 +174,8 @@ def start_reader_processes(workers: int | None) -> None:
     """Fork the reader processes in the background; the flow's first batch finds them ready."""
     import threading
 
-    from tasks.pool import default_workers
-    from tasks.prepare import start_workers
+    from tasks.running.pool import default_workers
+    from tasks.running.prepare import start_workers
 
     threading.Thread(target=start_workers, args=(workers or default_workers(),), daemon=True).start()
 
@@ -303,7 +303,7 @@ def command_status(args: argparse.Namespace) -> int:
 def command_prune(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from tasks.run_record import retention_cutoffs, utc_now
+    from tasks.running.run_record import retention_cutoffs, utc_now
     from warehouse.connect import open_working
     from warehouse.runs import prune_history
 

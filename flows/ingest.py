@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.pipeline import ingest_files, recorded_run
-from tasks.pool import default_workers
-from tasks.read_files import discover_files
+from tasks.reading.read_files import discover_files
+from tasks.running.pool import default_workers
 from tasks.settings import DEFAULT_BATCH_SIZE, resolve_db
 
 

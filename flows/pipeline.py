@@ -11,16 +11,16 @@ from prefect import get_run_logger, runtime
 from prefect.artifacts import create_markdown_artifact
 from prefect.utilities.annotations import quote
 
+from tasks.fetching.raw import RawDocument
 from tasks.models import Batch
-from tasks.pool import shutdown_pool
-from tasks.prepare import current_taxonomy, start_workers
-from tasks.progress import Progress
-from tasks.raw import RawDocument
-from tasks.read_files import FilePart, split_line_files
-from tasks.report import render_markdown
-from tasks.run_record import RunState, begin_run, end_run, utc_now
+from tasks.reading.read_files import FilePart, split_line_files
+from tasks.running.pool import shutdown_pool
+from tasks.running.prepare import current_taxonomy, start_workers
+from tasks.running.progress import Progress
+from tasks.running.report import render_markdown
+from tasks.running.run_record import RunState, begin_run, end_run, utc_now
+from tasks.running.steps import load_task, prepare_files_task
 from tasks.settings import lock_wait_seconds
-from tasks.steps import load_task, prepare_files_task
 from warehouse.connect import run_in_progress
 from warehouse.load import LoadCounts
 from warehouse.lock import set_writer

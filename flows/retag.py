@@ -9,11 +9,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import chunked, recorded_run
-from tasks.reprocess import list_stored_ids
-from tasks.retag import retag_stored
-from tasks.run_record import utc_now
+from tasks.loading.reprocess import list_stored_ids
+from tasks.running.run_record import utc_now
 from tasks.settings import resolve_db
-from tasks.tag import get_tagger
+from tasks.tagging.retag import retag_stored
+from tasks.tagging.tag import get_tagger
 
 RETAG_BATCH = 2000
 select_task = task(name="select-stored", cache_policy=NO_CACHE)(list_stored_ids)

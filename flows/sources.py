@@ -9,16 +9,16 @@ from prefect.utilities.annotations import quote
 
 from flows.pipeline import chunked, ingest_files, load_prepared, recorded_run
 from tasks.config import load_sources_file
-from tasks.feeds import FeedResult
-from tasks.fetch_pages import PageResult
+from tasks.fetching.feeds import FeedResult
+from tasks.fetching.fetch_pages import PageResult
+from tasks.fetching.web import close_client, page_jobs, run_clock
 from tasks.models import Batch
-from tasks.pool import default_workers
-from tasks.prepare import current_taxonomy
-from tasks.read_files import discover_files
-from tasks.run_record import RunState, utc_now
+from tasks.reading.read_files import discover_files
+from tasks.running.pool import default_workers
+from tasks.running.prepare import current_taxonomy
+from tasks.running.run_record import RunState, utc_now
+from tasks.running.steps import fetch_feeds_task, fetch_pages_task, prepare_pages_task, save_feeds_task
 from tasks.settings import DEFAULT_BATCH_SIZE, resolve_db
-from tasks.steps import fetch_feeds_task, fetch_pages_task, prepare_pages_task, save_feeds_task
-from tasks.web import close_client, page_jobs, run_clock
 
 
 @flow(name="sources")

@@ -1,1 +1,1 @@
-"""Pipeline stages as plain functions over batches; `tasks.steps` wraps them as Prefect tasks."""
+"""Pipeline stages as plain functions over batches; `tasks.running.steps` wraps them as Prefect tasks."""

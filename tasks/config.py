@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tasks.http import DEADLINE, MAX_BODY, RETRIES, USER_AGENT, parse_allow_list
+from tasks.fetching.http import DEADLINE, MAX_BODY, RETRIES, USER_AGENT, parse_allow_list
 from warehouse.lock import DEFAULT_WAIT_SECONDS  # a writer waits this long for another one's commit
 
 ENV_PREFIX = "NEWSFLOW_"

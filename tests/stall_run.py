@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import tasks.load
+import tasks.loading.load
 import warehouse.publish
 from flows.cli import main
 
@@ -24,14 +24,14 @@ def stall(marker: Path) -> None:
 
 
 def stall_in_load(marker: Path) -> None:
-    assign = tasks.load.cluster_new_articles
+    assign = tasks.loading.load.cluster_new_articles
 
     def assign_then_stall(*args, **kwargs):
         result = assign(*args, **kwargs)
         stall(marker)
         return result
 
-    tasks.load.cluster_new_articles = assign_then_stall
+    tasks.loading.load.cluster_new_articles = assign_then_stall
 
 
 def stall_in_publish(marker: Path) -> None:

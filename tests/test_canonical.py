@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.canonical import choose_url, is_section_path, registrable_domain
-from tasks.extract_page import extract_page
-from tasks.load import load_articles
+from tasks.extraction.canonical import choose_url, is_section_path, registrable_domain
+from tasks.extraction.extract_page import extract_page
+from tasks.loading.load import load_articles
 from tasks.models import Batch
 from warehouse.connect import open_warehouse
 
@@ -101,7 +101,7 @@ STORIES = {
 
 
 def story_article(story: str, fetched: str, canonical: str = SHARED, extra: str = ""):
-    from tasks.prepare import prepare_articles
+    from tasks.running.prepare import prepare_articles
 
     paragraphs = "".join(f"<p>{line}</p>" for line in STORIES[story] + ([extra] if extra else []))
     html = STORY_PAGE.format(title=story.title(), canonical=canonical, paragraphs=paragraphs)

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.clean import clean_article, clean_text, is_boilerplate
-from tasks.dates import check_published, parse_datetime
+from tasks.cleaning.clean import clean_article, clean_text, is_boilerplate
+from tasks.cleaning.dates import check_published, parse_datetime
 from tasks.models import Article
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

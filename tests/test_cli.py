@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.identity import assign_identity
-from tasks.load import load_articles
+from tasks.dedup.identity import assign_identity
+from tasks.loading.load import load_articles
 from tasks.models import Article
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)

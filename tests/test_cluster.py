@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from tasks.cluster import story_similarity
-from tasks.load import load_articles
-from tasks.minhash import band_keys, jaccard, shingle_hashes, signature
+from tasks.dedup.cluster import story_similarity
+from tasks.dedup.minhash import band_keys, jaccard, shingle_hashes, signature
+from tasks.loading.load import load_articles
 from tasks.models import Article, Batch
-from tasks.prepare import prepare_articles
+from tasks.running.prepare import prepare_articles
 from tests.stories import STORIES, body, variants
 from warehouse.connect import open_warehouse
 

@@ -1,10 +1,10 @@
 import gzip
 from datetime import UTC, datetime
 
-from tasks.extract_page import extract_page
+from tasks.extraction.extract_page import extract_page
 from tasks.models import Batch
-from tasks.prepare import prepare_articles
-from tasks.read_files import read_file
+from tasks.reading.read_files import read_file
+from tasks.running.prepare import prepare_articles
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

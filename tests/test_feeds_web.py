@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tasks.config import Source
-from tasks.feeds import commit_feed, fetch_feed
-from tasks.fetch_pages import PageJob, fetch_pages
-from tasks.http import Fetcher, FetchSettings
-from tasks.parse_feed import FeedEntry
-from tasks.polite import PoliteClient
+from tasks.fetching.feeds import commit_feed, fetch_feed
+from tasks.fetching.fetch_pages import PageJob, fetch_pages
+from tasks.fetching.http import Fetcher, FetchSettings
+from tasks.fetching.polite import PoliteClient
+from tasks.reading.parse_feed import FeedEntry
 from tests.webfeeds import conditional, rss2
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 
 from flows.backfill import backfill_flow
 from flows.ingest import ingest_flow
-from tasks.tag import DEFAULT_TAXONOMY, build_tagger
+from tasks.tagging.tag import DEFAULT_TAXONOMY, build_tagger
 from warehouse.connect import open_warehouse
 
 SAMPLES = Path(__file__).parent.parent / "samples"
@@ -110,7 +110,7 @@ def test_backfill_rereads_paths_and_refreshes_without_duplicating(db, fixtures, 
 def test_backfill_reclusters_its_range_and_leaves_the_rest(db, monkeypatch):
     from datetime import UTC, datetime
 
-    from tasks.load import load_articles
+    from tasks.loading.load import load_articles
     from tests.test_cluster import copies_of, originals
 
     now = datetime(2026, 11, 1, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_retag_changes_tags_after_a_taxonomy_edit_and_records_versions(db, fixtu
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_jsonl_file_read_in_parts_loads_every_record_once(db, tmp_path, monkeypatch):
-    import tasks.read_files
+    import tasks.reading.read_files
 
     records = [
         {"url": f"https://example.org/news/{n}", "title": f"Council report number {n}",
@@ -174,7 +174,7 @@ def test_a_jsonl_file_read_in_parts_loads_every_record_once(db, tmp_path, monkey
     ]  # fmt: skip
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    monkeypatch.setattr(tasks.read_files, "PART_BYTES", 8192)
+    monkeypatch.setattr(tasks.reading.read_files, "PART_BYTES", 8192)
     first = ingest_flow(paths=[str(path)], db=db, batch_size=50)
     assert first["read"] == 120 and first["new"] == 120 and first["failed"] == 0
     again = ingest_flow(paths=[str(path)], db=db, batch_size=50)

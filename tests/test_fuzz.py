@@ -15,10 +15,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.load import load_articles
+from tasks.loading.load import load_articles
 from tasks.models import Article, Batch
-from tasks.prepare import prepare_articles
-from tasks.read_files import read_file
+from tasks.reading.read_files import read_file
+from tasks.running.prepare import prepare_articles
 from warehouse.connect import open_warehouse
 
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))

@@ -9,8 +9,7 @@ from email.utils import format_datetime
 import pytest
 from werkzeug import Response as WResponse
 
-from tasks.decode import decode_document
-from tasks.http import (
+from tasks.fetching.http import (
     BlockedAddress,
     Fetcher,
     FetchError,
@@ -21,6 +20,7 @@ from tasks.http import (
     parse_allow_list,
     parse_retry_after,
 )
+from tasks.reading.decode import decode_document
 
 LOCAL = frozenset({"127.0.0.1", "::1"})
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.identity import article_id_for, canonical_url, content_hash
+from tasks.dedup.identity import article_id_for, canonical_url, content_hash
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.decode import UnreadableInput
-from tasks.parse_feed import UnsafeFeed, parse_feed, parse_feed_articles
+from tasks.reading.decode import UnreadableInput
+from tasks.reading.parse_feed import UnsafeFeed, parse_feed, parse_feed_articles
 
 
 def test_rss2_entries_content_and_duplicate_guids(fixtures):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tasks.models import Article
-from tasks.places import DEFAULT_GAZETTEER, build_gazetteer, find_places, place_articles
+from tasks.tagging.places import DEFAULT_GAZETTEER, build_gazetteer, find_places, place_articles
 
 SEED = Path(__file__).parent.parent / "samples" / "seed" / "000_5ed3d45f0ad7f27d.txt"
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.read_files import discover_files, file_format, read_file, read_files
+from tasks.reading.read_files import discover_files, file_format, read_file, read_files
 
 
 @pytest.mark.parametrize(

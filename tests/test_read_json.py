@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from tasks.read_files import read_file
+from tasks.reading.read_files import read_file
 
 
 def test_jsonl_records_fields_and_counted_bad_lines(fixtures):
@@ -40,7 +40,7 @@ def test_broken_json_file_is_one_skip(fixtures):
 def test_a_large_jsonl_file_is_read_in_parts_with_the_same_articles_and_line_numbers(tmp_path):
     import json
 
-    from tasks.read_files import FilePart, split_line_files
+    from tasks.reading.read_files import FilePart, split_line_files
 
     lines = []
     for number in range(1, 201):
@@ -65,7 +65,7 @@ def test_a_large_jsonl_file_is_read_in_parts_with_the_same_articles_and_line_num
 
 
 def test_small_and_compressed_files_stay_whole(tmp_path, fixtures):
-    from tasks.read_files import split_line_files
+    from tasks.reading.read_files import split_line_files
 
     small = str(fixtures / "json" / "articles.jsonl")
     gz = tmp_path / "x.jsonl.gz"
@@ -80,7 +80,7 @@ def test_an_unreadable_large_jsonl_file_stays_whole_and_becomes_a_counted_skip(t
 
     import pytest
 
-    from tasks.read_files import split_line_files
+    from tasks.reading.read_files import split_line_files
 
     if os.geteuid() == 0:
         pytest.skip("root reads files whatever their mode")

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.authors import split_authors
-from tasks.read_text import derive_title, handle_to_name, infer_source, parse_text_article
+from tasks.reading.authors import split_authors
+from tasks.reading.read_text import derive_title, handle_to_name, infer_source, parse_text_article
 
 
 def test_seed_format_header_body_and_signature(fixtures):

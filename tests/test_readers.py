@@ -264,10 +264,10 @@ def readme_query(marker: str) -> str:
 
 def test_a_fresh_reader_sees_each_publish_while_another_process_keeps_the_old_one(tmp_path):
     """The rename leaves an open file alone: a reader keeps its snapshot, a new connection gets the new file."""
-    from tasks.identity import assign_identity
-    from tasks.load import load_articles
+    from tasks.dedup.identity import assign_identity
+    from tasks.loading.load import load_articles
     from tasks.models import Article
-    from tasks.run_record import utc_now
+    from tasks.running.run_record import utc_now
 
     db = tmp_path / "news.duckdb"
     ensure_published(db)
@@ -288,10 +288,10 @@ def test_a_fresh_reader_sees_each_publish_while_another_process_keeps_the_old_on
 
 def test_reads_run_in_threads_while_this_process_publishes(tmp_path):
     """Readers in threads of the writing process see whole batches only."""
-    from tasks.identity import assign_identity
-    from tasks.load import load_articles
+    from tasks.dedup.identity import assign_identity
+    from tasks.loading.load import load_articles
     from tasks.models import Article
-    from tasks.run_record import utc_now
+    from tasks.running.run_record import utc_now
 
     db = tmp_path / "news.duckdb"
     ensure_published(db)

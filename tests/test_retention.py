@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from flows.sources import sources_flow
-from tasks.run_record import utc_now
+from tasks.running.run_record import utc_now
 from tests.test_sources_flow import write_sources
 from tests.webfeeds import serve_site
 from warehouse.connect import open_warehouse, open_working
@@ -49,10 +49,10 @@ def test_runs_prune_by_the_retention_settings(httpserver, tmp_path, db, monkeypa
 
 
 def test_newsflow_prune_by_days(httpserver, tmp_path, db):
-    from tasks.identity import assign_identity
-    from tasks.load import load_articles
+    from tasks.dedup.identity import assign_identity
+    from tasks.fetching.raw import make_raw
+    from tasks.loading.load import load_articles
     from tasks.models import Article
-    from tasks.raw import make_raw
 
     article = Article(source_uri="a.txt", title="Ferry fares frozen", body="The ferry company froze its fares " * 5)
     assign_identity([article])

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from tasks.models import Article
-from tasks.tag import DEFAULT_TAXONOMY, build_tagger, inflections, score_text, tag_articles
+from tasks.tagging.tag import DEFAULT_TAXONOMY, build_tagger, inflections, score_text, tag_articles
 
 TOP_LEVEL = {
     "medtop:01000000": (

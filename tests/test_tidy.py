@@ -1,7 +1,7 @@
 import lxml.html
 import pytest
 
-from tasks.tidy import PageFeatures, read_page_features, space_link_edges, tidy_extracted
+from tasks.extraction.tidy import PageFeatures, read_page_features, space_link_edges, tidy_extracted
 
 FEATURES = PageFeatures(
     titles=["orchard growers try robots to pick apples"],

@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from tasks.load import load_articles
+from tasks.loading.load import load_articles
 from tasks.models import Article, Batch
-from tasks.prepare import prepare_articles
+from tasks.running.prepare import prepare_articles
 from warehouse.connect import WarehouseError, connect, open_warehouse, open_working
 from warehouse.migrate import apply_migrations, list_migrations, schema_version
 

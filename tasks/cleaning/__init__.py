@@ -1,0 +1,1 @@
+"""Cleaning: text normalised, boilerplate dropped, dates and language checked."""

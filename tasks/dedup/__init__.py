@@ -1,0 +1,1 @@
+"""Deduplication: identity (canonical URL, content hash, id), near-duplicate fingerprints and story clusters."""

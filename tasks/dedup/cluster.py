@@ -1,0 +1,169 @@
+"""Story clusters: each new article joins the cluster of its most similar earlier article, if it has one.
+
+Candidates come from shared LSH band keys (a join in the warehouse, never a comparison with every stored
+article); each candidate is then verified on the actual 4-word shingles of both texts:
+
+    overlap = shared shingles / shingles of the shorter text      (how much of one text is in the other)
+    cover   = shared shingles / shingles of the longer text       (so a fragment does not swallow a story)
+
+Two articles are one story when overlap >= the threshold (NEWSFLOW_NEAR_DUPLICATE_THRESHOLD, default 0.6) and
+cover >= 0.25. When a new article matches articles of several clusters it joins the most similar one; clusters
+are never merged, so a chain of small edits cannot glue different stories together. Every verified pair is
+kept in `near_duplicates`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from tasks.config import load_settings
+from tasks.dedup.minhash import band_keys, shingle_hashes, signature
+from tasks.models import Article
+from warehouse.neardup import (
+    BAND_SCHEMA,
+    CLUSTER_SCHEMA,
+    LINK_SCHEMA,
+    band_candidates,
+    drop_near_duplicate_rows,
+    insert_near_duplicate_rows,
+    read_candidates,
+    set_clusters,
+)
+
+MIN_COVER = 0.25
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class ClusterResult:
+    clusters: pa.Table  # article_id → cluster_id for the new articles
+    bands: pa.Table  # their band keys, to store
+    links: pa.Table  # verified near-duplicate pairs
+
+
+def near_duplicate_threshold() -> float:
+    """$NEWSFLOW_NEAR_DUPLICATE_THRESHOLD (checked in tasks.config), else 0.6."""
+    return load_settings().near_duplicate_threshold
+
+
+def fingerprint(article: Article) -> None:
+    """Shingle hashes and band keys of the body (computed where the article is prepared)."""
+    article.shingles = shingle_hashes(article.body)
+    sig = signature(article.shingles)
+    article.bands = band_keys(sig) if sig is not None else np.empty(0, dtype=np.int64)
+
+
+def story_similarity(a: np.ndarray, b: np.ndarray, threshold: float) -> float | None:
+    """The overlap of two shingle sets when they are one story, else None."""
+    if a.size == 0 or b.size == 0:
+        return None
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    overlap, cover = shared / min(a.size, b.size), shared / max(a.size, b.size)
+    return overlap if overlap >= threshold and cover >= MIN_COVER else None
+
+
+def order_key(ingested_at: datetime, published_at: datetime | None, article_id: str) -> tuple:
+    """First seen first: ingestion time, then publication time (unknown last), then id."""
+    return (ingested_at, published_at is None, published_at or EARLIEST, article_id)
+
+
+def cluster_new_articles(
+    con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime, threshold: float | None = None
+) -> ClusterResult:
+    """Cluster articles being loaded now against the warehouse (all of it earlier) and each other."""
+    keys = {a.article_id: order_key(now, a.published_at, a.article_id) for a in articles}
+    return cluster_articles(con, articles, keys, threshold)
+
+
+def cluster_articles(
+    con: duckdb.DuckDBPyConnection, articles: list[Article], keys: dict[str, tuple], threshold: float | None = None
+) -> ClusterResult:
+    """Give each article, earliest first, the cluster of its most similar earlier article (stored, or earlier
+    in this list), or its own id. Stored articles later than an article are not its candidates."""
+    threshold = near_duplicate_threshold() if threshold is None else threshold
+    for article in articles:
+        if article.shingles is None:
+            fingerprint(article)
+    ordered = sorted(articles, key=lambda a: keys[a.article_id])
+    bands = bands_table(ordered)
+    stored_for: dict[str, list[str]] = defaultdict(list)
+    for incoming, stored in band_candidates(con, bands):
+        stored_for[incoming].append(stored)
+    stored = read_candidates(con, sorted({s for ids in stored_for.values() for s in ids} - set(keys)))
+    stored_shingles: dict[str, np.ndarray] = {}
+    by_bucket: dict[int, list[Article]] = defaultdict(list)
+    cluster_of: dict[str, str] = {}
+    links: list[tuple[str, str, float]] = []
+    for article in ordered:
+        mine = keys[article.article_id]
+        matches: list[tuple[float, str, str]] = []  # (similarity, other id, other cluster)
+        for other_id in stored_for.get(article.article_id, []):
+            if other_id not in stored:
+                continue
+            body, cluster, ingested_at, published_at = stored[other_id]
+            if order_key(ingested_at, published_at, other_id) > mine:
+                continue
+            if other_id not in stored_shingles:
+                stored_shingles[other_id] = shingle_hashes(body)
+            similarity = story_similarity(article.shingles, stored_shingles[other_id], threshold)
+            if similarity is not None:
+                matches.append((similarity, other_id, cluster))
+        seen = set()
+        for bucket in article.bands.tolist():
+            for other in by_bucket.get(bucket, []):
+                if other.article_id in seen:
+                    continue
+                seen.add(other.article_id)
+                similarity = story_similarity(article.shingles, other.shingles, threshold)
+                if similarity is not None:
+                    matches.append((similarity, other.article_id, cluster_of[other.article_id]))
+        best = max(matches, default=None, key=lambda m: (m[0], m[1]))
+        cluster_of[article.article_id] = best[2] if best else article.article_id
+        links.extend((article.article_id, other_id, round(sim, 4)) for sim, other_id, _ in matches)
+        for bucket in article.bands.tolist():
+            by_bucket[bucket].append(article)
+    for article in articles:
+        article.cluster_id = cluster_of[article.article_id]
+    clusters = pa.table(
+        {"article_id": list(cluster_of), "cluster_id": list(cluster_of.values())}, schema=CLUSTER_SCHEMA
+    )
+    link_table = pa.table(
+        {name: [link[i] for link in links] for i, name in enumerate(LINK_SCHEMA.names)}, schema=LINK_SCHEMA
+    )
+    return ClusterResult(clusters=clusters, bands=bands, links=link_table)
+
+
+def recluster_stored(con: duckdb.DuckDBPyConnection, ids: list[str], threshold: float | None = None) -> int:
+    """Recompute band keys and clusters of stored articles (a backfill's range), in one transaction; the
+    articles outside keep theirs. Returns how many of these articles changed cluster."""
+    rows = read_candidates(con, ids)
+    articles = [Article(source_uri="", body=row[0], article_id=i, published_at=row[3]) for i, row in rows.items()]
+    keys = {i: order_key(row[2], row[3], i) for i, row in rows.items()}
+    before = {i: row[1] for i, row in rows.items()}
+    con.begin()
+    try:
+        drop_near_duplicate_rows(con, list(rows))
+        result = cluster_articles(con, articles, keys, threshold)
+        insert_near_duplicate_rows(con, result.bands, result.links)
+        set_clusters(con, result.clusters)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return sum(1 for a in articles if a.cluster_id != before[a.article_id])
+
+
+def bands_table(articles: list[Article]) -> pa.Table:
+    for article in articles:
+        if article.bands is None:
+            fingerprint(article)
+    keys = [a.bands for a in articles if a.bands.size]
+    ids = [a.article_id for a in articles for _ in range(a.bands.size)]
+    values = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+    return pa.table({"bucket": pa.array(values, type=pa.int64()), "article_id": ids}, schema=BAND_SCHEMA)

@@ -1,0 +1,1 @@
+"""Reading: bytes to text, and files (HTML, text, JSON, JSON Lines, feeds) to articles."""

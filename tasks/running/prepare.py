@@ -1,0 +1,131 @@
+"""Everything per article before the load — read, clean, identify, tag — run where the article is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from tasks.cleaning.clean import NO_TEXT, clean_article, has_article_text
+from tasks.dedup.cluster import fingerprint
+from tasks.dedup.identity import assign_identity
+from tasks.extraction.extract_page import extract_page
+from tasks.fetching.fetch_pages import PageResult
+from tasks.models import Article, Batch, PageOutcome, Skip
+from tasks.reading.decode import UnreadableInput
+from tasks.reading.parse_feed import entry_to_article
+from tasks.reading.read_files import FilePart, read_file
+from tasks.running.pool import map_in_pool, warm_pool
+from tasks.tagging.places import place_articles
+from tasks.tagging.tag import cached_tagger, tag_articles, taxonomy_paths
+
+PAGE_VS_FEED = 0.5  # a page giving less than half the feed's text (a paywall, a teaser) loses to the feed
+
+
+def prepare_articles(batch: Batch, now: datetime, taxonomy: tuple[str, ...] | None = None) -> Batch:
+    """Clean, identify, tag and fingerprint each article of a batch. An article with no text left is a skip; one
+    that any stage fails on is a failed skip naming the stage and the error, and the rest of the batch goes on."""
+    tagger = cached_tagger(taxonomy or current_taxonomy())
+    prepared = Batch(skips=list(batch.skips), read=batch.read)
+    for article in batch.articles:
+        stage = "cleaning"
+        try:
+            clean_article(article, now)
+            if not has_article_text(article):
+                prepared.skips.append(Skip(article.location or article.source_uri, NO_TEXT))
+                continue
+            stage = "identity"
+            assign_identity([article])
+            stage = "tagging"
+            tag_articles([article], tagger)
+            place_articles([article])
+            stage = "fingerprint"
+            fingerprint(article)
+        except Exception as error:  # one bad record costs itself, never its batch
+            reason = f"{stage} failed: {type(error).__name__}: {error}"
+            prepared.skips.append(Skip(article.location or article.source_uri, reason, failed=True))
+            continue
+        prepared.articles.append(article)
+    return prepared
+
+
+def prepare_file(path: str | FilePart, now: datetime, taxonomy: tuple[str, ...]) -> Batch:
+    return prepare_articles(read_file(path), now, taxonomy)
+
+
+def prepare_files(
+    paths: list[str | FilePart], now: datetime, workers: int = 1, taxonomy: tuple[str, ...] | None = None
+) -> Batch:
+    """Read and prepare files over `workers` processes; the taxonomy is passed, not inherited."""
+    job = partial(prepare_file, now=now, taxonomy=taxonomy or current_taxonomy())
+    batch = Batch()
+    for result in map_in_pool(job, paths, workers):
+        batch.extend(result)
+    return batch
+
+
+def warm_up(taxonomy: tuple[str, ...]) -> None:
+    """Build the tagger in a worker before its first batch."""
+    cached_tagger(taxonomy)
+
+
+def start_workers(workers: int) -> None:
+    """Fork the reader processes and build their taggers ahead of the first batch."""
+    warm_pool(workers, partial(warm_up, current_taxonomy()))
+
+
+def current_taxonomy() -> tuple[str, ...]:
+    return tuple(str(Path(p)) for p in taxonomy_paths())
+
+
+def article_from_page(result: PageResult) -> Article:
+    """The page's article with the entry's metadata filling its gaps; the entry's own content when the page
+    could not be fetched or read, or gave much less text than the feed did."""
+    job = result.job
+    entry = job.entry
+    feed_article = entry_to_article(entry, job.feed_title, job.feed_url)
+    article = feed_article
+    if result.html:
+        try:
+            page = extract_page(result.html, source_uri=result.url or entry.link, url=result.url or entry.link)
+        except UnreadableInput:
+            page = None
+        if page is not None and len(page.body) >= PAGE_VS_FEED * len(feed_article.body):
+            article = page
+            article.title = article.title or entry.title
+            article.authors = article.authors or entry.authors
+            if article.published_at is None and entry.published_at is not None:
+                article.published_at, article.date_explicit = entry.published_at, True
+            article.categories = article.categories or entry.categories
+    article.source = job.source
+    article.url = article.url or entry.link
+    article.feed_key, article.entry_key = job.feed_key, job.entry_key
+    article.identity_key = f"{job.feed_key}#{job.entry_key}"
+    article.fetched_at = result.fetched_at or job.feed_fetched_at
+    article.raw_feed_id = job.feed_raw_id
+    article.raw_page_id = result.raw.raw_id if result.raw else None
+    article.article_id = job.article_id
+    if result.page_status is not None:
+        article.page = PageOutcome(result.page_status, entry.link, job.attempt, result.error)
+    return article
+
+
+def prepare_page(result: PageResult, now: datetime, taxonomy: tuple[str, ...]) -> Batch:
+    try:
+        article = article_from_page(result)
+    except Exception as error:  # a bad page costs one entry, not the run
+        return Batch(skips=[Skip(result.job.entry.link or result.job.feed_url, f"{type(error).__name__}: {error}",
+                                 failed=True)])  # fmt: skip
+    if not article.body.strip():
+        return Batch(skips=[Skip(result.job.entry.link or result.job.feed_url, "entry has no content")])
+    return prepare_articles(Batch(articles=[article], read=1), now, taxonomy)
+
+
+def prepare_pages(results: list[PageResult], now: datetime, workers: int = 1,
+                  taxonomy: tuple[str, ...] | None = None) -> Batch:  # fmt: skip
+    """Extract, clean, identify and tag fetched pages over `workers` processes."""
+    job = partial(prepare_page, now=now, taxonomy=taxonomy or current_taxonomy())
+    batch = Batch()
+    for result in map_in_pool(job, results, workers):
+        batch.extend(result)
+    return batch

@@ -1,0 +1,1 @@
+"""Tagging: topics and places."""

@@ -115,3 +115,22 @@ def test_threshold_setting_changes_the_decision(db, monkeypatch):
     load_articles(db, [originals()[0]], "run1", NOW)
     load_articles(db, [copies_of("bridge-repair")[3]], "run2", NOW)  # the reworded copy
     assert len(set(clusters(db).values())) == 2
+
+
+def test_a_big_cluster_of_near_copies_stays_bounded(db):
+    """A templated site: 70 pages share all but their first sentence. Each keeps at most MAX_LINKS pairs, and
+    all of them, in one batch and across batches, are one story."""
+    from tasks.dedup.cluster import MAX_LINKS
+
+    title, paragraphs = STORIES["bridge-repair"]
+    text = body(paragraphs)
+    pages = [article(f"page-{n}", title, f"Update number {n} for readers in district {n}. {text}") for n in range(70)]
+    load_articles(db, pages[:40], "run-1", NOW)
+    load_articles(db, pages[40:], "run-2", NOW + timedelta(hours=1))
+    with open_warehouse(db) as con:
+        per_article = con.execute("select max(c) from (select count(*) c from near_duplicates group by article_id)")
+        most = per_article.fetchone()[0]
+        pairs = con.execute("select count(*) from near_duplicates").fetchone()[0]
+        stories = con.execute("select count(distinct cluster_id) from articles").fetchone()[0]
+    assert most == MAX_LINKS and pairs <= 70 * MAX_LINKS  # not all 2,415 pairs
+    assert stories == 1

@@ -10,13 +10,17 @@ LINK_SCHEMA = pa.schema([("article_id", pa.string()), ("similar_to", pa.string()
 CLUSTER_SCHEMA = pa.schema([("article_id", pa.string()), ("cluster_id", pa.string())])
 
 
-def band_candidates(con: duckdb.DuckDBPyConnection, bands: pa.Table) -> list[tuple[str, str]]:
-    """(incoming id, stored id) pairs that share at least one band key: a join on the keys."""
+def band_candidates(con: duckdb.DuckDBPyConnection, bands: pa.Table, limit: int) -> list[tuple[str, str]]:
+    """(incoming id, stored id) pairs that share at least one band key (a join on the keys): for each incoming
+    article the `limit` stored ones sharing the most keys (a big cluster of near-copies stays bounded)."""
     con.register("probe_bands", bands)
     try:
         return con.execute(
-            "select distinct p.article_id, b.article_id from probe_bands p"
+            "select p.article_id, b.article_id from probe_bands p"
             " join article_bands b on b.bucket = p.bucket where b.article_id <> p.article_id"
+            " group by p.article_id, b.article_id"
+            " qualify row_number() over (partition by p.article_id order by count(*) desc, b.article_id) <= $limit",
+            {"limit": limit},
         ).fetchall()
     finally:
         con.unregister("probe_bands")

@@ -8,13 +8,16 @@ article); each candidate is then verified on the actual 4-word shingles of both 
 
 Two articles are one story when overlap >= the threshold (NEWSFLOW_NEAR_DUPLICATE_THRESHOLD, default 0.6) and
 cover >= 0.25. When a new article matches articles of several clusters it joins the most similar one; clusters
-are never merged, so a chain of small edits cannot glue different stories together. Every verified pair is
-kept in `near_duplicates`.
+are never merged, so a chain of small edits cannot glue different stories together. Each new article keeps
+its verified pairs in `near_duplicates`, its 20 most similar at most.
+
+Work stays bounded when thousands of near-copies share band keys (a templated site, a wire story everyone runs):
+each article verifies at most 50 candidates, those sharing the most band keys with it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -37,6 +40,8 @@ from warehouse.neardup import (
 )
 
 MIN_COVER = 0.25
+MAX_CANDIDATES = 50  # verified per new article: those sharing the most band keys
+MAX_LINKS = 20  # near-duplicate pairs kept per new article: the most similar
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -93,11 +98,12 @@ def cluster_articles(
     ordered = sorted(articles, key=lambda a: keys[a.article_id])
     bands = bands_table(ordered)
     stored_for: dict[str, list[str]] = defaultdict(list)
-    for incoming, stored in band_candidates(con, bands):
+    for incoming, stored in band_candidates(con, bands, MAX_CANDIDATES):
         stored_for[incoming].append(stored)
     stored = read_candidates(con, sorted({s for ids in stored_for.values() for s in ids} - set(keys)))
     stored_shingles: dict[str, np.ndarray] = {}
     by_bucket: dict[int, list[Article]] = defaultdict(list)
+    batch_shingles: dict[str, np.ndarray] = {}
     cluster_of: dict[str, str] = {}
     links: list[tuple[str, str, float]] = []
     for article in ordered:
@@ -114,18 +120,15 @@ def cluster_articles(
             similarity = story_similarity(article.shingles, stored_shingles[other_id], threshold)
             if similarity is not None:
                 matches.append((similarity, other_id, cluster))
-        seen = set()
-        for bucket in article.bands.tolist():
-            for other in by_bucket.get(bucket, []):
-                if other.article_id in seen:
-                    continue
-                seen.add(other.article_id)
-                similarity = story_similarity(article.shingles, other.shingles, threshold)
-                if similarity is not None:
-                    matches.append((similarity, other.article_id, cluster_of[other.article_id]))
-        best = max(matches, default=None, key=lambda m: (m[0], m[1]))
-        cluster_of[article.article_id] = best[2] if best else article.article_id
-        links.extend((article.article_id, other_id, round(sim, 4)) for sim, other_id, _ in matches)
+        shared = Counter(other.article_id for bucket in article.bands.tolist() for other in by_bucket.get(bucket, []))
+        for other_id, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]:
+            similarity = story_similarity(article.shingles, batch_shingles[other_id], threshold)
+            if similarity is not None:
+                matches.append((similarity, other_id, cluster_of[other_id]))
+        matches.sort(key=lambda m: (m[0], m[1]), reverse=True)
+        cluster_of[article.article_id] = matches[0][2] if matches else article.article_id
+        links.extend((article.article_id, other_id, round(sim, 4)) for sim, other_id, _ in matches[:MAX_LINKS])
+        batch_shingles[article.article_id] = article.shingles
         for bucket in article.bands.tolist():
             by_bucket[bucket].append(article)
     for article in articles:

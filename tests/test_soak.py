@@ -60,6 +60,8 @@ def test_soak_every_listed_entry_lands_exactly_once_and_no_run_fails(tmp_path, d
     assert articles == urls == len(listed)  # one article per entry
     assert upgraded > 0  # pages that failed were retried and arrived
     assert pending < len(listed) * 0.05 + WINDOW_MIN
+    # disk: about 2 KiB an article; 14.8M near-duplicate pairs once made it 180 KiB (a 1 GB file in 16 cycles)
+    assert os.path.getsize(db) < 16 * 1024 * articles, f"{os.path.getsize(db) / 2**20:.0f} MiB"
     # flat: after the first cycles (imports, caches, the Prefect client warming up) it grows by at most 40 MiB
     settled = memory[min(2, CYCLES - 1)]
     assert max(memory) - settled < 40, f"resident memory per cycle (MiB): {[round(m) for m in memory]}"

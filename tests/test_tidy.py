@@ -44,3 +44,60 @@ def test_page_features_and_link_edges():
     assert features.link_texts == {"five words make a link"}
     space_link_edges(tree)
     assert "Read this now" in tree.text_content()
+
+
+# Real article text that looks like each rule's boilerplate; it must stay wherever it stands in the article.
+LOOKALIKES = {
+    "title_line": ["Orchard growers try robots to pick apples, and the first results surprised them all."],
+    "leading_byline": ["By the end of the season, most farms will have tried them.",
+                       "Published research shows the robots pick a fifth faster than people do."],
+    "standfirst": ["Growers in the valley are testing picking robots."],
+    "cross_link": ["Related costs rose four percent in the quarter, the co-operative said.",
+                   "Watch the skies tonight, astronomers say: the meteor shower peaks after midnight.",
+                   "Recommended reading lists were sent to every school in the district."],
+    "tail": ["Follow-up inspections are planned for next spring.",
+             "Related stories of bravery were told by workers at the farm for hours.",
+             "Copyright lawyers say the ruling will be appealed within weeks.",
+             "Source: the ministry said the figures were preliminary and could change.",
+             "Don't miss the harvest festival on Saturday, the organisers urged.",
+             "More from the farm will follow next week, when the second crop comes in.",
+             "Read more slowly, the teacher told the class, and the words will stay with you.",
+             "Share this view and you will be in the minority, the survey suggests."],
+    "link_text": ["Cider makers expect a record year after the warm summer, and the orchards agree."],
+}  # fmt: skip
+ARTICLE = [
+    "Apple growers in the valley are testing picking robots this harvest, the first time machines have been used.",
+    "The machines use cameras to find ripe fruit and suction grippers to pull it from the branch without bruising.",
+    "Each robot costs about as much as a tractor, and the growers share three of them between twelve farms.",
+    "Pickers who worked the orchards for decades watched the trials with a mixture of curiosity and worry.",
+    "The co-operative will decide in January whether to buy more of them for the next season.",
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "line", "position"),
+    [(rule, line, position) for rule, lines in LOOKALIKES.items() for line in lines for position in range(6)],
+)
+def test_article_text_that_looks_like_boilerplate_stays_in_every_position(rule, line, position):
+    lines = ARTICLE[:position] + [line] + ARTICLE[position:]
+    assert tidy_extracted("\n".join(lines), FEATURES, rules=(rule,)).split("\n") == lines
+    assert tidy_extracted("\n".join(lines), FEATURES).split("\n") == lines  # and under every rule at once
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["Sign up for our newsletter", "Privacy policy"],
+        ["Follow Newsbeat on Instagram, Facebook and Twitter."],
+        ["Copyright 2025 Valley Farm News. All rights reserved."],
+        ["Related stories", "Frost damage less than feared", "Cider makers plan a festival"],
+        ["Follow the paper's full coverage of the harvest at https://valleyfarm.example/harvest"],
+    ],
+)
+def test_end_of_article_boilerplate_goes_with_the_short_lines_after_it(tail):
+    assert tidy_extracted("\n".join(ARTICLE + tail), FEATURES).split("\n") == ARTICLE
+
+
+def test_a_tail_label_before_more_article_text_takes_only_itself():
+    lines = ARTICLE[:2] + ["Read more"] + ARTICLE[2:]
+    assert tidy_extracted("\n".join(lines), FEATURES).split("\n") == ARTICLE

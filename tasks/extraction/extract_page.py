@@ -13,7 +13,13 @@ from trafilatura.utils import load_html
 from tasks.cleaning.dates import parse_datetime
 from tasks.extraction.canonical import choose_url
 from tasks.extraction.page_metadata import read_page_metadata
-from tasks.extraction.tidy import PRUNE_XPATH, read_page_features, space_link_edges, tidy_extracted
+from tasks.extraction.tidy import (
+    PRUNE_XPATH,
+    PageFeatures,
+    read_page_features,
+    space_link_edges,
+    tidy_extracted,
+)
 from tasks.models import Article
 from tasks.reading.decode import UnreadableInput
 
@@ -33,9 +39,7 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         raise UnreadableInput("not an HTML page")
     meta = read_page_metadata(tree, url)
     page_url = choose_url(meta.url, url)  # the declared canonical URL only when it is plausibly this article
-    features = read_page_features(tree)
-    space_link_edges(tree)
-    body = tidy_extracted(extract_main_text(tree, page_url) or "", features)
+    body = tidy_extracted(*untidy_main_text(tree, page_url))
     if not body.strip():
         raise UnreadableInput("no article text found in the page")
     published_at = meta.published_at
@@ -57,6 +61,13 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         extractor=EXTRACTOR,
         url_declared=page_url is not None and page_url != url,
     )
+
+
+def untidy_main_text(tree: HtmlElement, url: str | None) -> tuple[str, PageFeatures]:
+    """The extractor's main text before tidying, and the page features the tidy rules compare lines with."""
+    features = read_page_features(tree)
+    space_link_edges(tree)
+    return extract_main_text(tree, url) or "", features
 
 
 def extract_main_text(tree: HtmlElement, url: str | None) -> str | None:

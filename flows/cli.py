@@ -292,8 +292,12 @@ def command_status(args: argparse.Namespace) -> int:
     print(format_table(columns, rows))
     columns, rows = run_query(
         db,
-        "select source, status, last_success_at::timestamp(0) as last_success, consecutive_failures as failures,"
-        " next_attempt_at::timestamp(0) as next_attempt, last_error from feed_state order by source",
+        "select s.source, s.status, s.last_success_at::timestamp(0) as last_success,"
+        " s.consecutive_failures as failures, s.next_attempt_at::timestamp(0) as next_attempt,"
+        " coalesce(e.pending, 0) as pages_pending, coalesce(e.blocked, 0) as pages_blocked, s.last_error"
+        " from feed_state s left join (select feed_key, count(*) filter (where page_status = 'pending') as pending,"
+        " count(*) filter (where page_status = 'blocked') as blocked from feed_entries group by feed_key) e"
+        " on e.feed_key = s.feed_key order by s.source",
     )
     print("\nfeeds:")
     print(format_table(columns, rows) if rows else "(no feeds fetched yet)")

@@ -60,6 +60,7 @@ def sources_flow(
                 if retried.articles:  # pages that arrived late upgrade their stored articles in place
                     load_prepared(state, retried, utc_now(), refresh=True)
                 count_feeds(state, results, pages, fresh.articles, loaded.new_ids if loaded else frozenset())
+                count_blocked(state, batch.articles)
         finally:
             close_client(state.run_id)
     return state.summary()
@@ -70,6 +71,16 @@ def split_retries(batch: Batch) -> tuple[Batch, Batch]:
     retried = [a for a in batch.articles if a.page is not None and a.page.attempt > 1]
     fresh = Batch([a for a in batch.articles if a.page is None or a.page.attempt <= 1], batch.skips, batch.read)
     return fresh, Batch(retried, [], 0)
+
+
+def count_blocked(state: RunState, articles) -> None:
+    """Pages that came back as a challenge, consent wall, JavaScript shell or paywall teaser: `blocked`."""
+    for article in articles:
+        if article.page is not None and article.page.status == "blocked":
+            state.count("blocked", feed=article.source)
+            state.record_failure(
+                article.page.url or article.source_uri, f"page: {article.page.error} (kept the feed's text)"
+            )
 
 
 def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResult], articles, new_ids) -> None:

@@ -21,7 +21,8 @@ class TopicScore:
 @dataclass(slots=True)
 class PageOutcome:
     """What became of the page behind a feed entry: fetched, feed_only, pending (a transient failure, retried on
-    later runs), failed, blocked (robots.txt) or gave_up (pending after the last allowed attempt)."""
+    later runs), failed, disallowed (robots.txt), blocked (a challenge, consent wall, JavaScript shell or
+    paywall teaser came instead of the article) or gave_up (pending after the last allowed attempt)."""
 
     status: str
     url: str | None  # the entry's link

@@ -148,9 +148,9 @@ def job(url: str) -> PageJob:
 @pytest.mark.parametrize(
     ("robots_status", "robots_body", "blocked", "status"),
     [
-        (200, "User-agent: *\nDisallow: /private/\n", {"/private/a"}, "blocked"),
-        (200, "User-agent: newsflow\nDisallow: /*.php$\n", {"/page.php"}, "blocked"),
-        (403, "", {"/public/a", "/private/a", "/page.php"}, "blocked"),
+        (200, "User-agent: *\nDisallow: /private/\n", {"/private/a"}, "disallowed"),
+        (200, "User-agent: newsflow\nDisallow: /*.php$\n", {"/page.php"}, "disallowed"),
+        (403, "", {"/public/a", "/private/a", "/page.php"}, "disallowed"),
         (404, "", set(), None),
         (500, "", {"/public/a", "/private/a", "/page.php"}, "pending"),  # asked again next run
     ],

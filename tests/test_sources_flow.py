@@ -288,3 +288,31 @@ def test_a_page_that_failed_transiently_is_retried_and_upgrades_its_article_in_p
     third = sources_flow(sources_file=sources, db=db)
     assert page_requests(httpserver) == [] and third["feeds"]["p"] == {"not_modified": 1}
     assert snapshot_tables(db) == settled
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_challenge_page_leaves_the_entry_with_the_feed_text_and_is_counted_blocked(httpserver, tmp_path, db, capsys):
+    from flows.cli import main
+    from tests.test_blocked import CHALLENGE
+    from tests.webfeeds import conditional
+
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/feed.xml").respond_with_handler(conditional(rss2(base, "p", 2), "text/xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/p/story-0").respond_with_data(page_html(base, "p", 0), content_type="text/html")
+    httpserver.expect_request("/p/story-1").respond_with_data(CHALLENGE, content_type="text/html")
+    result = sources_flow(sources_file=write_sources(tmp_path, {"p": f"{base}/feed.xml"}), db=db)
+    assert result["new"] == 2 and result["feeds"]["p"]["blocked"] == 1
+    with open_warehouse(db) as con:
+        body = con.execute("select body from articles where url like '%story-1'").fetchone()[0]
+        status = con.execute(
+            "select page_status, page_error from feed_entries where page_url like '%story-1'"
+        ).fetchone()
+    assert body == "Short summary of p story 1."  # not "Just a moment..."
+    assert status == ("blocked", "blocked page: a bot challenge, not an article")
+    assert main(["status", "--db", db]) == 0
+    lines = capsys.readouterr().out.split("\n")
+    header = next(line for line in lines if line.startswith("source"))
+    row = next(line for line in lines if line.startswith("p "))
+    column = header.split().index("pages_blocked")
+    assert row.split()[column] == "1"

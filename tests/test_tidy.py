@@ -79,7 +79,7 @@ ARTICLE = [
     [(rule, line, position) for rule, lines in LOOKALIKES.items() for line in lines for position in range(6)],
 )
 def test_article_text_that_looks_like_boilerplate_stays_in_every_position(rule, line, position):
-    lines = ARTICLE[:position] + [line] + ARTICLE[position:]
+    lines = [*ARTICLE[:position], line, *ARTICLE[position:]]
     assert tidy_extracted("\n".join(lines), FEATURES, rules=(rule,)).split("\n") == lines
     assert tidy_extracted("\n".join(lines), FEATURES).split("\n") == lines  # and under every rule at once
 
@@ -99,5 +99,5 @@ def test_end_of_article_boilerplate_goes_with_the_short_lines_after_it(tail):
 
 
 def test_a_tail_label_before_more_article_text_takes_only_itself():
-    lines = ARTICLE[:2] + ["Read more"] + ARTICLE[2:]
+    lines = [*ARTICLE[:2], "Read more", *ARTICLE[2:]]
     assert tidy_extracted("\n".join(lines), FEATURES).split("\n") == ARTICLE

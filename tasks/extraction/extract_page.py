@@ -11,6 +11,7 @@ from trafilatura.settings import use_config
 from trafilatura.utils import load_html
 
 from tasks.cleaning.dates import parse_datetime
+from tasks.extraction.blocked import SHORT_WORDS, BlockedPage, blocked_kind
 from tasks.extraction.canonical import choose_url
 from tasks.extraction.page_metadata import read_page_metadata
 from tasks.extraction.tidy import (
@@ -40,6 +41,8 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
     meta = read_page_metadata(tree, url)
     page_url = choose_url(meta.url, url)  # the declared canonical URL only when it is plausibly this article
     body = tidy_extracted(*untidy_main_text(tree, page_url))
+    if len(body.split()) <= SHORT_WORDS and (kind := blocked_kind(data, body or visible_text(tree), meta.title)):
+        raise BlockedPage(kind)
     if not body.strip():
         raise UnreadableInput("no article text found in the page")
     published_at = meta.published_at
@@ -61,6 +64,13 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         extractor=EXTRACTOR,
         url_declared=page_url is not None and page_url != url,
     )
+
+
+def visible_text(tree: HtmlElement, limit: int = 20_000) -> str:
+    """The page's text outside scripts and styles, noscript messages included (for a page the extractor found
+    nothing in)."""
+    parts = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    return " ".join(" ".join(parts).split())[:limit]
 
 
 def untidy_main_text(tree: HtmlElement, url: str | None) -> tuple[str, PageFeatures]:

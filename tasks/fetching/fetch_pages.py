@@ -95,7 +95,7 @@ def fetch_one(client: PoliteClient, result: PageResult) -> None:
         response = client.get(result.job.entry.link, accept=PAGE_ACCEPT)
     except RobotsBlocked as error:
         result.robots_blocked = True
-        result.settle("pending" if error.transient else "blocked", str(error))
+        result.settle("pending" if error.transient else "disallowed", str(error))
         return
     except TransientError as error:  # timeouts, refused connections, 5xx after the fetcher's own retries
         result.settle("pending", str(error))

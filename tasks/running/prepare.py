@@ -9,6 +9,7 @@ from pathlib import Path
 from tasks.cleaning.clean import NO_TEXT, clean_article, has_article_text
 from tasks.dedup.cluster import fingerprint
 from tasks.dedup.identity import assign_identity
+from tasks.extraction.blocked import BlockedPage
 from tasks.extraction.extract_page import extract_page
 from tasks.fetching.fetch_pages import PageResult
 from tasks.models import Article, Batch, PageOutcome, Skip
@@ -85,9 +86,12 @@ def article_from_page(result: PageResult) -> Article:
     entry = job.entry
     feed_article = entry_to_article(entry, job.feed_title, job.feed_url)
     article = feed_article
+    page_status, page_error = result.page_status, result.error
     if result.html:
         try:
             page = extract_page(result.html, source_uri=result.url or entry.link, url=result.url or entry.link)
+        except BlockedPage as blocked:  # the entry keeps the feed's text; counted `blocked` on its feed
+            page, page_status, page_error = None, "blocked", str(blocked)
         except UnreadableInput:
             page = None
         if page is not None and len(page.body) >= PAGE_VS_FEED * len(feed_article.body):
@@ -105,8 +109,8 @@ def article_from_page(result: PageResult) -> Article:
     article.raw_feed_id = job.feed_raw_id
     article.raw_page_id = result.raw.raw_id if result.raw else None
     article.article_id = job.article_id
-    if result.page_status is not None:
-        article.page = PageOutcome(result.page_status, entry.link, job.attempt, result.error)
+    if page_status is not None:
+        article.page = PageOutcome(page_status, entry.link, job.attempt, page_error)
     return article
 
 

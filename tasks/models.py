@@ -41,6 +41,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     date_explicit: bool = False  # the input states the date in a field of its own
+    date_source: str | None = None  # where published_at came from: json_ld, meta, time, htmldate, feed, record, header
     language: str | None = None
     source: str | None = None
     description: str | None = None

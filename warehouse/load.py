@@ -18,7 +18,7 @@ ARTICLE_COLUMNS = (
     "article_id", "url", "source", "source_uri", "title", "body", "authors", "published_at", "language",
     "content_hash", "cluster_id", "run_id", "ingested_at", "description", "categories", "input_format",
     "extractor", "word_count", "tagger_version", "places_version", "fetched_at", "feed_key", "entry_key",
-    "raw_feed_id", "raw_page_id",
+    "raw_feed_id", "raw_page_id", "date_source",
 )  # fmt: skip
 TOPIC_COLUMNS = ("article_id", "topic", "label", "score", "terms", "tagger_version")
 SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri", "title")
@@ -171,14 +171,18 @@ where m.existing_id is null
 
 REFRESHED = ("title", "body", "authors", "language", "content_hash", "description", "categories", "extractor",
              "word_count", "tagger_version", "places_version", "raw_page_id")  # fmt: skip
+# a copy without a date keeps the stored date, and where it came from
+KEPT_DATE_SOURCE = "case when i.published_at is null then articles.date_source else i.date_source end"
 CHANGED = " or ".join(
     [f"articles.{c} is distinct from i.{c}" for c in REFRESHED]
-    + ["coalesce(i.published_at, articles.published_at) is distinct from articles.published_at"]
-)
+    + ["coalesce(i.published_at, articles.published_at) is distinct from articles.published_at",
+       f"{KEPT_DATE_SOURCE} is distinct from articles.date_source"]
+)  # fmt: skip
 # only what changed is rewritten (and stamped `updated_at`): the same backfill twice changes nothing
 REFRESH_ARTICLES_SQL = f"""
 update articles set {", ".join(f"{c} = i.{c}" for c in REFRESHED)},
-    published_at = coalesce(i.published_at, articles.published_at), updated_at = $now
+    published_at = coalesce(i.published_at, articles.published_at), date_source = {KEPT_DATE_SOURCE},
+    updated_at = $now
 from incoming_articles i join batch_match m on m.incoming_id = i.article_id
 where m.existing_id is not null and articles.article_id = m.existing_id and ({CHANGED})
 returning articles.article_id

@@ -96,7 +96,9 @@ def clean_article(article: Article, now: datetime) -> int:
     article.description = clean_inline(article.description)
     article.authors = list(dict.fromkeys(name for a in article.authors if (name := clean_inline(a))))
     article.categories = list(dict.fromkeys(c for raw in article.categories if (c := clean_inline(raw))))
-    article.published_at = check_published(article.published_at, article.date_explicit, now)
+    article.published_at = check_published(article.published_at, article.date_explicit, now, article.fetched_at)
+    if article.published_at is None:
+        article.date_source = None
     article.language = normalise_language(article.language) or detect_language(article.body)
     return dropped
 

@@ -39,12 +39,15 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def check_published(value: datetime | None, explicit: bool, now: datetime) -> datetime | None:
-    """Drop dates more than a day ahead, and guessed dates before 1990 (stated ones are kept)."""
+def check_published(
+    value: datetime | None, explicit: bool, now: datetime, fetched_at: datetime | None = None
+) -> datetime | None:
+    """Drop dates more than a day ahead, dates later than the page's fetch, and guessed dates before 1990 (stated
+    ones are kept)."""
     if value is None:
         return None
     value = as_utc(value)
-    if value > now + FUTURE_SLACK:
+    if value > now + FUTURE_SLACK or (fetched_at is not None and value > as_utc(fetched_at)):
         return None
     if value < EARLIEST and not explicit:
         return None

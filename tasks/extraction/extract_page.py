@@ -45,9 +45,10 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         raise BlockedPage(kind)
     if not body.strip():
         raise UnreadableInput("no article text found in the page")
-    published_at = meta.published_at
+    published_at, date_source = meta.published_at, meta.date_source
     if published_at is None:
-        published_at = parse_datetime(find_date(tree, extensive_search=False, original_date=True))
+        published_at = parse_datetime(find_date(tree, url=url, extensive_search=False, original_date=True))
+        date_source = "htmldate" if published_at is not None else None
     return Article(
         source_uri=source_uri,
         body=body,
@@ -56,6 +57,7 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         authors=meta.authors,
         published_at=published_at,
         date_explicit=meta.date_from_metadata,
+        date_source=date_source,
         language=meta.language,
         source=meta.site_name,
         description=meta.description,

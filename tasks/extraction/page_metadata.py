@@ -46,6 +46,7 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     date_from_metadata: bool = False
+    date_source: str | None = None  # json_ld, meta or time
     url: str | None = None
     language: str | None = None
     site_name: str | None = None
@@ -64,8 +65,7 @@ def read_page_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMe
         first(metas, ("og:site_name",)),
     )  # fmt: skip
     meta.authors = split_authors(json_ld_names(ld.get("author")) or meta_authors(metas) or rel_authors(tree))
-    date_text = as_text(ld.get("datePublished")) or first(metas, DATE_KEYS) or time_datetime(tree)
-    meta.published_at = parse_datetime(date_text) if date_text else None
+    meta.published_at, meta.date_source = read_published(ld, metas, tree)
     meta.date_from_metadata = meta.published_at is not None
     meta.url = absolute(canonical_href(tree) or first(metas, ("og:url",)) or json_ld_url(ld), base_url)
     meta.language = normalise_language(
@@ -210,6 +210,15 @@ def clean_title(title: str | None, site_name: str | None) -> str | None:
         if (site_name and (tail in site_name.lower() or site_name.lower() in tail)) or "." in tail:
             title = title[: match.start()]
     return title or None
+
+
+def read_published(ld: dict, metas: dict[str, list[str]], tree: HtmlElement) -> tuple[datetime | None, str | None]:
+    """The publication date and where it came from, best source first: JSON-LD, meta tags, a <time> element."""
+    for source, text in (("json_ld", as_text(ld.get("datePublished"))), ("meta", first(metas, DATE_KEYS)),
+                         ("time", time_datetime(tree))):  # fmt: skip
+        if text and (parsed := parse_datetime(text)) is not None:
+            return parsed, source
+    return None, None
 
 
 def time_datetime(tree: HtmlElement) -> str | None:

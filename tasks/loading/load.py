@@ -26,7 +26,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("input_format", pa.string()), ("extractor", pa.string()), ("word_count", pa.int32()),
         ("tagger_version", pa.string()), ("places_version", pa.string()), ("fetched_at", TIMESTAMP),
         ("feed_key", pa.string()), ("entry_key", pa.string()), ("raw_feed_id", pa.string()),
-        ("raw_page_id", pa.string()),
+        ("raw_page_id", pa.string()), ("date_source", pa.string()),
     ]
 )  # fmt: skip
 TOPIC_SCHEMA = pa.schema(
@@ -75,7 +75,7 @@ def to_tables(unique: list[Article], copies: list[Article], run_id: str, now: da
         (a.article_id, a.canonical_url, a.source, a.source_uri, a.title, a.body, a.authors, a.published_at,
          a.language, a.content_hash, a.cluster_id or a.article_id, run_id, now, a.description, a.categories,
          a.input_format, a.extractor, len(a.body.split()), a.tagger_version, a.places_version, a.fetched_at,
-         a.feed_key, a.entry_key, a.raw_feed_id, a.raw_page_id)
+         a.feed_key, a.entry_key, a.raw_feed_id, a.raw_page_id, a.date_source)
         for a in unique
     ]  # fmt: skip
     return BatchTables(

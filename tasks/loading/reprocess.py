@@ -44,6 +44,7 @@ def stored_article(row: dict) -> Article:
         authors=list(row["authors"] or []),
         published_at=row["published_at"],
         date_explicit=True,
+        date_source=row.get("date_source"),
         language=row["language"],
         source=row["source"],
         description=row["description"],

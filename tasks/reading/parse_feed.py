@@ -137,6 +137,7 @@ def entry_to_article(entry: FeedEntry, feed_title: str | None, source_uri: str) 
         authors=entry.authors,
         published_at=entry.published_at,
         date_explicit=entry.published_at is not None,
+        date_source="feed" if entry.published_at is not None else None,
         source=feed_title,
         categories=entry.categories,
         input_format="feed",

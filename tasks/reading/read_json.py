@@ -98,7 +98,7 @@ def overlay_fields(article: Article, record: dict) -> None:
         article.title = title
     published = parse_datetime(text_field(record, "published_at", "published", "date", "datePublished"))
     if published:
-        article.published_at, article.date_explicit = published, True
+        article.published_at, article.date_explicit, article.date_source = published, True, "record"
     if authors := parse_authors(record.get("authors", record.get("author"))):
         article.authors = authors
     if source := text_field(record, "source", "publisher", "site_name"):

@@ -69,6 +69,7 @@ def parse_text_article(text: str, source_uri: str) -> Article:
         authors=authors,
         published_at=published_at,
         date_explicit=published_at is not None,
+        date_source="header" if published_at is not None else None,
         source=infer_source(signature),
         input_format="txt",
         extractor="text",

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from tasks.cleaning.clean import NO_TEXT, clean_article, has_article_text
+from tasks.cleaning.dates import as_utc
 from tasks.dedup.cluster import fingerprint
 from tasks.dedup.identity import assign_identity
 from tasks.extraction.blocked import BlockedPage
@@ -98,8 +99,11 @@ def article_from_page(result: PageResult) -> Article:
             article = page
             article.title = article.title or entry.title
             article.authors = article.authors or entry.authors
+            fetched = result.fetched_at
+            if article.published_at is not None and fetched is not None and as_utc(article.published_at) > fetched:
+                article.published_at, article.date_source = None, None  # a page date after its fetch is wrong
             if article.published_at is None and entry.published_at is not None:
-                article.published_at, article.date_explicit = entry.published_at, True
+                article.published_at, article.date_explicit, article.date_source = entry.published_at, True, "feed"
             article.categories = article.categories or entry.categories
     article.source = job.source
     article.url = article.url or entry.link

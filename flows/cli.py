@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="newsflow", description="Ingest news articles into a DuckDB warehouse and query them.")
+    parser.add_argument("--version", action="version", version=f"newsflow {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     db_help = f"DuckDB file (default: $NEWSFLOW_DB, else ./{DEFAULT_DB})"
 
@@ -104,10 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--runs", type=positive_int, default=10, help="how many runs to show (10)")
     status.set_defaults(handler=command_status)
 
-    sql = commands.add_parser("sql", help="run a read-only SQL query on the warehouse")
-    sql.add_argument("query", help="the SQL to run")
+    sql = commands.add_parser("sql", help="run read-only SQL on the warehouse (each statement's result is printed)")
+    sql.add_argument("query", nargs="?", help="the SQL to run; - reads it from standard input")
+    sql.add_argument("--file", "-f", type=Path, help="read the SQL from this file")
     sql.add_argument("--db", help=db_help)
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--max-width", type=int, default=MAX_CELL, metavar="N",
+                     help=f"cut table cells longer than N characters ({MAX_CELL}; 0: never)")  # fmt: skip
     sql.set_defaults(handler=command_sql)
 
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
@@ -399,18 +403,46 @@ def print_run_summary(flow: str, result: dict, db: Path, seconds: float) -> None
 
 
 def command_sql(args: argparse.Namespace) -> int:
-    from warehouse.query import run_query
+    from warehouse.query import run_queries
 
-    columns, rows = run_query(resolve_db(args.db), args.query)
-    if args.format == "json":
-        print(json.dumps([dict(zip(columns, row)) for row in rows], default=json_value, ensure_ascii=False, indent=2))
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[csv_value(v) for v in row] for row in rows])
-    else:
-        print(format_table(columns, rows))
+    sql = read_sql(args)
+    results = run_queries(resolve_db(args.db), sql)
+    for index, (columns, rows) in enumerate(results):
+        if index and args.format != "json":
+            print()
+        if args.format == "json":
+            print(json.dumps([dict(zip(columns, row)) for row in rows], default=json_value, ensure_ascii=False,
+                             indent=2))  # fmt: skip
+        elif args.format == "csv":
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([[csv_value(v) for v in row] for row in rows])
+        else:
+            print(format_table(columns, rows, args.max_width))
     return 0
+
+
+def read_sql(args: argparse.Namespace) -> str:
+    """The query from the argument, standard input (`-`) or `--file`; exactly one of them."""
+    if args.file is not None and args.query is not None:
+        raise UsageError("give the SQL as an argument or with --file, not both")
+    if args.file is not None:
+        try:
+            return args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read {args.file}: {error}") from None
+    if args.query is None:
+        raise UsageError("no SQL: give a query, - to read standard input, or --file FILE")
+    return sys.stdin.read() if args.query == "-" else args.query
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsflow")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def json_value(value: object) -> object:
@@ -431,11 +463,11 @@ def csv_value(value: object) -> object:
     return value
 
 
-def format_table(columns: list[str], rows: list[tuple]) -> str:
-    """An aligned text table; long cells are cut with an ellipsis."""
+def format_table(columns: list[str], rows: list[tuple], max_width: int = MAX_CELL) -> str:
+    """An aligned text table; cells longer than `max_width` (0: no limit) are cut with an ellipsis."""
     if not columns:
         return "(no result)"
-    cells = [[cell_text(v) for v in row] for row in rows]
+    cells = [[cell_text(v, max_width) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     line = "  ".join(c.ljust(w) for c, w in zip(columns, widths))
     rule = "  ".join("-" * w for w in widths)
@@ -444,7 +476,7 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join([line, rule, *body, footer])
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, max_width: int = MAX_CELL) -> str:
     if value is None:
         return "NULL"
     text = (
@@ -453,7 +485,7 @@ def cell_text(value: object) -> str:
         else (value.isoformat() if isinstance(value, (datetime, date)) else str(value))
     )
     text = " ".join(text.split())
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return text if max_width <= 0 or len(text) <= max_width else text[: max_width - 1] + "…"
 
 
 if __name__ == "__main__":

@@ -93,3 +93,29 @@ def test_ingest_command_in_process(prefect_harness, fixtures, db, capsys):
     out = capsys.readouterr().out
     assert "read 4, new 4, duplicate 0, skipped 1, failed 0" in out
     assert "empty.txt: empty file" in out
+
+
+def test_sql_prints_every_statement_and_reads_files_and_stdin(loaded_db, tmp_path):
+    both = newsflow("sql", "select 1 as a; select 2 as b", "--db", loaded_db)
+    assert both.returncode == 0, both.stderr
+    assert both.stdout.split("\n")[0].strip() == "a" and "\nb" in both.stdout and both.stdout.count("(1 row)") == 2
+    query = tmp_path / "titles.sql"
+    query.write_text("select title from articles order by title;\n")
+    from_file = newsflow("sql", "--file", str(query), "--db", loaded_db, "--format", "csv")
+    assert from_file.stdout.split("\n")[:3] == ["title", "First", '"Second, again"']
+    argv = [sys.executable, "-m", "flows.cli", "sql", "-", "--db", loaded_db, "--format", "json"]
+    piped = subprocess.run(
+        argv, input="select count(*) as n from articles", capture_output=True, text=True, timeout=120
+    )
+    assert json.loads(piped.stdout) == [{"n": 2}]
+    neither = newsflow("sql", "--db", loaded_db)
+    assert neither.returncode == 2 and "no SQL" in neither.stderr
+
+
+def test_sql_max_width_and_version(loaded_db):
+    cut = newsflow("sql", "select repeat('x', 100) as long", "--db", loaded_db, "--max-width", "10")
+    assert cut.stdout.split("\n")[2].strip() == "x" * 9 + "…"
+    whole = newsflow("sql", "select repeat('x', 100) as long", "--db", loaded_db, "--max-width", "0")
+    assert whole.stdout.split("\n")[2].strip() == "x" * 100
+    version = newsflow("--version")
+    assert version.returncode == 0 and version.stdout.startswith("newsflow 0.")

@@ -1,4 +1,4 @@
-"""Read-only SQL for people: run one query and return its columns and rows."""
+"""Read-only SQL for people: run queries and return their columns and rows."""
 
 from __future__ import annotations
 
@@ -21,3 +21,23 @@ def run_query(path: str | Path, sql: str, parameters: dict | None = None) -> tup
             return [], []
         columns = [d[0] for d in cursor.description]
         return columns, cursor.fetchall()
+
+
+def run_queries(path: str | Path, sql: str) -> list[tuple[list[str], list[tuple]]]:
+    """Run each statement of `sql` in turn on one read-only connection; one (columns, rows) per statement."""
+    results = []
+    with open_warehouse(path) as con:
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as error:
+            raise WarehouseError(str(error).splitlines()[0]) from error
+        for statement in statements:
+            try:
+                cursor = con.execute(statement)
+            except duckdb.Error as error:
+                raise WarehouseError(str(error).splitlines()[0]) from error
+            if cursor.description is None:
+                results.append(([], []))
+            else:
+                results.append(([d[0] for d in cursor.description], cursor.fetchall()))
+    return results

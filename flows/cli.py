@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +20,7 @@ EXAMPLE_QUERY = (
     " where t.topic like 'medtop:__000000' group by all order by articles desc, topic limit 8"
 )
 MAX_CELL = 60
+EXPORT_TABLES = ("articles", "article_topics", "article_places", "sightings")  # warehouse/export.py EXPORTS
 
 
 class UsageError(Exception):
@@ -113,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--max-width", type=int, default=MAX_CELL, metavar="N",
                      help=f"cut table cells longer than N characters ({MAX_CELL}; 0: never)")  # fmt: skip
     sql.set_defaults(handler=command_sql)
+
+    export = commands.add_parser("export", help="write tables to Parquet (partitioned by day), CSV or JSON Lines")
+    export.add_argument("--format", choices=["parquet", "csv", "jsonl"], default="parquet")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write into")
+    export.add_argument("--since", type=parse_date, help="first published_at day, inclusive (YYYY-MM-DD)")
+    export.add_argument("--until", type=parse_date, help="last published_at day, exclusive")
+    export.add_argument("--tables", nargs="+", choices=list(EXPORT_TABLES), default=list(EXPORT_TABLES),
+                        metavar="TABLE", help=f"which tables ({', '.join(EXPORT_TABLES)}: all by default)")  # fmt: skip
+    export.add_argument("--db", help=db_help)
+    export.set_defaults(handler=command_export)
 
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
@@ -305,6 +316,15 @@ def command_status(args: argparse.Namespace) -> int:
     )
     print("\nfeeds:")
     print(format_table(columns, rows) if rows else "(no feeds fetched yet)")
+    return 0
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from warehouse.export import export_tables
+
+    since, until = (datetime(d.year, d.month, d.day, tzinfo=UTC) if d else None for d in (args.since, args.until))
+    counts = export_tables(resolve_db(args.db), args.out, args.format, args.tables, since, until)
+    print(f"exported to {args.out} ({args.format}): " + ", ".join(f"{t} {n}" for t, n in counts.items()))
     return 0
 
 

@@ -125,6 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", help=db_help)
     export.set_defaults(handler=command_export)
 
+    delete = commands.add_parser("delete", help="delete articles by id, with every row that names them")
+    delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    delete.add_argument("--db", help=db_help)
+    delete.set_defaults(handler=command_delete)
+
+    forget = commands.add_parser("forget-feed", help="forget a feed's state and taken entries (by name or URL)")
+    forget.add_argument("name", metavar="NAME", help="the source's name in the sources file, or its feed URL")
+    forget.add_argument("--with-articles", action="store_true",
+                        help="also delete the articles no other source carried")  # fmt: skip
+    forget.add_argument("--db", help=db_help)
+    forget.set_defaults(handler=command_forget_feed)
+
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
                        help="raw documents fetched longer ago (default: $NEWSFLOW_RAW_RETENTION_DAYS)")  # fmt: skip
@@ -325,6 +337,45 @@ def command_export(args: argparse.Namespace) -> int:
     since, until = (datetime(d.year, d.month, d.day, tzinfo=UTC) if d else None for d in (args.since, args.until))
     counts = export_tables(resolve_db(args.db), args.out, args.format, args.tables, since, until)
     print(f"exported to {args.out} ({args.format}): " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    return 0
+
+
+def command_delete(args: argparse.Namespace) -> int:
+    from tasks.running.run_record import begin_run, end_run
+    from warehouse.connect import Publish, open_working
+    from warehouse.forget import delete_articles
+
+    db = resolve_db(args.db)
+    state = begin_run(db, "delete", {"article_ids": args.article_ids})
+    with open_working(db, Publish.LATER) as con:  # published with the run's end
+        found = delete_articles(con, args.article_ids)
+    state.count("deleted", found)
+    end_run(state, "completed")
+    missing = len(set(args.article_ids)) - found
+    print(f"deleted {found} article{'s' if found != 1 else ''}" + (f" ({missing} not found)" if missing else ""))
+    return 0
+
+
+def command_forget_feed(args: argparse.Namespace) -> int:
+    from tasks.running.run_record import begin_run, end_run
+    from warehouse.connect import Publish, open_working
+    from warehouse.forget import delete_articles, forget_feeds, select_feed_keys, select_feed_only_articles
+
+    db = resolve_db(args.db)
+    with open_working(db, Publish.READ) as con:
+        keys = select_feed_keys(con, args.name)
+    if not keys:
+        raise UsageError(f"no feed named {args.name!r} in {db} (see `newsflow status`)")
+    state = begin_run(db, "forget-feed", {"name": args.name, "with_articles": args.with_articles})
+    with open_working(db, Publish.LATER) as con:
+        ids = select_feed_only_articles(con, keys) if args.with_articles else []
+        entries = forget_feeds(con, keys)
+        deleted = delete_articles(con, ids) if ids else 0
+    state.count("entries_forgotten", entries)
+    state.count("deleted", deleted)
+    end_run(state, "completed")
+    print(f"forgot {len(keys)} feed{'s' if len(keys) != 1 else ''} and {entries} entries"
+          + (f"; deleted {deleted} articles" if args.with_articles else ""))  # fmt: skip
     return 0
 
 

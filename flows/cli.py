@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -136,6 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also delete the articles no other source carried")  # fmt: skip
     forget.add_argument("--db", help=db_help)
     forget.set_defaults(handler=command_forget_feed)
+
+    search = commands.add_parser("search", help="ranked text search over the articles (BM25), with snippets")
+    search.add_argument("query", nargs="?", help='words, "a phrase", +must, -not')
+    search.add_argument("--since", type=parse_date, help="published on or after this day (YYYY-MM-DD)")
+    search.add_argument("--topic", help="a topic label (sport) or code (medtop:15000000)")
+    search.add_argument("--source", help="the source's name, exactly")
+    search.add_argument("--limit", type=positive_int, default=10)
+    search.add_argument("--reindex", action="store_true", help="rebuild the search index from the warehouse")
+    search.add_argument("--format", choices=["table", "json"], default="table")
+    search.add_argument("--db", help=db_help)
+    search.set_defaults(handler=command_search)
 
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
@@ -344,12 +356,14 @@ def command_delete(args: argparse.Namespace) -> int:
     from tasks.running.run_record import begin_run, end_run
     from warehouse.connect import Publish, open_working
     from warehouse.forget import delete_articles
+    from warehouse.search import forget_in_index
 
     db = resolve_db(args.db)
     state = begin_run(db, "delete", {"article_ids": args.article_ids})
     with open_working(db, Publish.LATER) as con:  # published with the run's end
         found = delete_articles(con, args.article_ids)
     state.count("deleted", found)
+    forget_in_index(db, args.article_ids)
     end_run(state, "completed")
     missing = len(set(args.article_ids)) - found
     print(f"deleted {found} article{'s' if found != 1 else ''}" + (f" ({missing} not found)" if missing else ""))
@@ -360,6 +374,7 @@ def command_forget_feed(args: argparse.Namespace) -> int:
     from tasks.running.run_record import begin_run, end_run
     from warehouse.connect import Publish, open_working
     from warehouse.forget import delete_articles, forget_feeds, select_feed_keys, select_feed_only_articles
+    from warehouse.search import forget_in_index
 
     db = resolve_db(args.db)
     with open_working(db, Publish.READ) as con:
@@ -371,11 +386,35 @@ def command_forget_feed(args: argparse.Namespace) -> int:
         ids = select_feed_only_articles(con, keys) if args.with_articles else []
         entries = forget_feeds(con, keys)
         deleted = delete_articles(con, ids) if ids else 0
+    forget_in_index(db, ids)
     state.count("entries_forgotten", entries)
     state.count("deleted", deleted)
     end_run(state, "completed")
     print(f"forgot {len(keys)} feed{'s' if len(keys) != 1 else ''} and {entries} entries"
           + (f"; deleted {deleted} articles" if args.with_articles else ""))  # fmt: skip
+    return 0
+
+
+def command_search(args: argparse.Namespace) -> int:
+    from warehouse.search import refresh_index, search_articles
+
+    db = resolve_db(args.db)
+    if args.query is None and not args.reindex:
+        raise UsageError('no query: newsflow search "WORDS" (or --reindex)')
+    indexed = refresh_index(db, rebuild=args.reindex)  # catch up with the published file first
+    if args.query is None:
+        print(f"indexed {indexed} articles")
+        return 0
+    since = datetime(args.since.year, args.since.month, args.since.day, tzinfo=UTC) if args.since else None
+    hits = search_articles(db, args.query, since, args.topic, args.source, args.limit)
+    if args.format == "json":
+        print(json.dumps([asdict(h) for h in hits], default=json_value, ensure_ascii=False, indent=2))
+        return 0
+    for rank, hit in enumerate(hits, 1):
+        day = hit.published_at.date().isoformat() if hit.published_at else "undated"
+        print(f"{rank}. {hit.title or '(no title)'}  [{hit.source or '?'}, {day}, {hit.article_id}, {hit.score}]")
+        print(f"   {hit.snippet}")
+    print(f"({len(hits)} result{'s' if len(hits) != 1 else ''})")
     return 0
 
 

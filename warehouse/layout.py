@@ -2,6 +2,7 @@
 
 newsflow.duckdb            the published file: open it read-only, any time, from anything
 newsflow.duckdb.lock       the writer lock (who writes now, since when: warehouse.lock)
+newsflow.duckdb.search/    the text search index (tantivy), built from the published file: warehouse.search
 newsflow.duckdb.private/   the pipeline's own files; never open them while a run may write
     work.duckdb            the working copy every run writes; published at each run's end and during it
     raw.duckdb             the raw store (every fetched feed body and page, compressed)
@@ -30,6 +31,10 @@ class WarehousePaths:
     @property
     def raw(self) -> Path:
         return self.private / "raw.duckdb"
+
+    @property
+    def search(self) -> Path:
+        return self.published.with_name(self.published.name + ".search")
 
     @property
     def marker(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from tasks.models import Skip
 from warehouse.connect import Publish, open_working
 from warehouse.load import LoadCounts
 from warehouse.runs import RunCounts, finish_run, mark_abandoned_runs, prune_history, start_run
+from warehouse.search import refresh_index
 
 
 @dataclass(slots=True)
@@ -80,6 +82,15 @@ def end_run(state: RunState, status: str) -> None:
         feeds = {name: dict(counter) for name, counter in state.feeds.items()}
         finish_run(con, state.run_id, status, state.counts, skips, utc_now(), feeds)
         prune_history(con, *retention_cutoffs())  # nothing without retention settings
+    refresh_search(state.db)
+
+
+def refresh_search(db: str | Path) -> None:
+    """Bring the search index up to the published file; a failure is logged, never the run's."""
+    try:
+        refresh_index(db)
+    except Exception as error:  # derived data: `newsflow search` catches up, `--reindex` rebuilds
+        logging.getLogger(__name__).warning("could not refresh the search index: %s", error)
 
 
 def retention_cutoffs(now: datetime | None = None) -> tuple[datetime | None, datetime | None]:

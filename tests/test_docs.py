@@ -26,7 +26,7 @@ def test_readme_commands_exist():
     from flows.cli import build_parser
 
     readme = (ROOT / "README.md").read_text()
-    commands = set(re.findall(r"(?:\$ |`)newsflow ([\w-]+)", readme))
+    commands = set(re.findall(r"(?:\$ |`)newsflow (\w[\w-]*)", readme))
     known = set(build_parser()._subparsers._group_actions[0].choices)
     assert commands and commands <= known, commands - known
     for subcommand in known:

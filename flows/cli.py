@@ -149,6 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--db", help=db_help)
     search.set_defaults(handler=command_search)
 
+    watch = commands.add_parser("watch", help="watchlists: terms to follow in every run's new articles")
+    watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    watch_add = watch_commands.add_parser("add", help="follow terms (any of them matches), optionally with a webhook")
+    watch_add.add_argument("name")
+    watch_add.add_argument("terms", nargs="+", metavar="TERM", help='a word or a phrase ("harbour plan")')
+    watch_add.add_argument("--webhook", metavar="URL", help="POST each run's hits there as JSON")
+    watch_list = watch_commands.add_parser("list", help="the watches and how many articles each matched")
+    watch_test = watch_commands.add_parser("test", help="match a watch against stored articles (nothing recorded)")
+    watch_test.add_argument("name")
+    watch_test.add_argument("--limit", type=positive_int, default=20)
+    watch_remove = watch_commands.add_parser("remove", help="stop following, and forget the watch's hits")
+    watch_remove.add_argument("name")
+    for sub in (watch_add, watch_list, watch_test, watch_remove):
+        sub.add_argument("--db", help=db_help)
+    watch.set_defaults(handler=command_watch)
+
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
                        help="raw documents fetched longer ago (default: $NEWSFLOW_RAW_RETENTION_DAYS)")  # fmt: skip
@@ -418,6 +434,43 @@ def command_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_watch(args: argparse.Namespace) -> int:
+    from tasks.running.run_record import utc_now
+    from tasks.tagging.watch import match_watch
+    from warehouse.connect import Publish, open_working
+    from warehouse.query import run_query
+    from warehouse.watches import Watch, read_watches, remove_watch, save_watch, select_run_articles
+
+    db = resolve_db(args.db)
+    if args.watch_command == "add":
+        if args.webhook and not args.webhook.startswith(("http://", "https://")):
+            raise UsageError(f"--webhook must be an http(s) URL, not {args.webhook!r}")
+        terms = [t.strip() for t in args.terms if t.strip()]
+        with open_working(db, Publish.NOW) as con:
+            save_watch(con, Watch(args.name, terms, args.webhook), utc_now())
+        print(f"watching {args.name}: {', '.join(terms)}" + (f" -> {args.webhook}" if args.webhook else ""))
+    elif args.watch_command == "list":
+        columns, rows = run_query(db, "select w.name, w.terms, w.webhook, count(h.article_id) as hits,"
+                                      " max(h.hit_at)::timestamp(0) as last_hit from watches w left join watch_hits h"
+                                      " on h.watch = w.name group by all order by w.name")  # fmt: skip
+        print(format_table(columns, rows) if rows else "(no watches: newsflow watch add NAME TERM...)")
+    elif args.watch_command == "test":
+        with open_working(db, Publish.READ) as con:
+            watch = next((w for w in read_watches(con) if w.name == args.name), None)
+            if watch is None:
+                raise UsageError(f"no watch named {args.name!r} (newsflow watch list)")
+            hits = match_watch(watch, select_run_articles(con, None))
+        for hit in hits[: args.limit]:
+            print(f"{hit.title or hit.article_id}  [{hit.source or '?'}] ({', '.join(hit.terms)})")
+        print(f"({len(hits)} stored article{'s' if len(hits) != 1 else ''} match {args.name})")
+    else:
+        with open_working(db, Publish.NOW) as con:
+            if not remove_watch(con, args.name):
+                raise UsageError(f"no watch named {args.name!r} (newsflow watch list)")
+        print(f"removed watch {args.name}")
+    return 0
+
+
 def command_prune(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
@@ -504,6 +557,8 @@ def print_run_summary(flow: str, result: dict, db: Path, seconds: float) -> None
         f"{flow} {result['run_id']}: read {result['read']}, new {result['new']}, {matched}, "
         f"skipped {result['skipped']}, failed {result['failed']} in {seconds:.1f}s -> {db}"
     )
+    for hit in result.get("watch_hits", [])[:10]:
+        print(f"  watch {hit['watch']}: {hit['title'] or hit['article_id']} ({', '.join(hit['terms'])})")
     skips = result.get("skips", [])
     for skip in skips[:10]:
         print(f"  {'failed' if skip['failed'] else 'skipped'}: {skip['source_uri']}: {skip['reason']}")

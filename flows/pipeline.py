@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from prefect import get_run_logger, runtime
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.utilities.annotations import quote
 
 from tasks.fetching.raw import RawDocument
@@ -21,6 +21,7 @@ from tasks.running.report import render_markdown
 from tasks.running.run_record import RunState, begin_run, end_run, utc_now
 from tasks.running.steps import load_task, prepare_files_task
 from tasks.settings import lock_wait_seconds
+from tasks.tagging.watch import run_watches
 from warehouse.connect import run_in_progress
 from warehouse.load import LoadCounts
 from warehouse.lock import set_writer
@@ -45,8 +46,34 @@ def recorded_run(db: str, flow: str, parameters: dict) -> Iterator[RunState]:
             yield state
         status = "completed"
     finally:
+        watch_new_articles(state)
         end_run(state, status)  # publishes
         publish_summary(state, status)
+
+
+def watch_new_articles(state: RunState) -> None:
+    """Watchlist hits among the run's new articles: recorded, counted, listed in the summary, posted to webhooks."""
+    try:
+        hits = run_watches(state.db, state.run_id, utc_now())
+    except Exception as error:  # a watchlist never costs the run
+        logging.getLogger(__name__).warning("watchlists could not be matched: %s", error)
+        return
+    if hits:
+        state.count("watch_hits", len(hits))
+        state.watch_hits = [{"watch": h.watch, "article_id": h.article_id, "title": h.title, "url": h.url,
+                             "terms": h.terms} for h in hits]  # fmt: skip
+
+
+def count_rows(state: RunState) -> list[dict]:
+    """The run's counts as table rows: the run's own, then each feed's."""
+    rows = [{"scope": "run", "counter": k, "value": v} for k, v in state.counts.as_dict().items() if k != "extra"]
+    rows += [{"scope": "run", "counter": k, "value": v} for k, v in sorted(state.counts.extra.items())]
+    rows += [
+        {"scope": feed, "counter": k, "value": v}
+        for feed, c in sorted(state.feeds.items())
+        for k, v in sorted(c.items())
+    ]
+    return rows
 
 
 def publish_summary(state: RunState, status: str) -> None:
@@ -55,6 +82,11 @@ def publish_summary(state: RunState, status: str) -> None:
             markdown=render_markdown(state, status),
             key=f"newsflow-{state.flow}",
             description=f"newsflow {state.flow} run summary",
+        )
+        create_table_artifact(
+            table=count_rows(state),
+            key=f"newsflow-{state.flow}-counts",
+            description=f"newsflow {state.flow} run counts (per feed for a sources run)",
         )
     except Exception as error:  # an artifact is a report, never a reason to lose the run
         logging.getLogger(__name__).warning("could not publish the run artifact: %s", error)

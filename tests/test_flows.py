@@ -59,6 +59,8 @@ def test_ingest_samples_end_to_end_and_rerun_adds_nothing(db):
     assert json.loads(run[6])[0]["source_uri"].endswith("not-an-article.json#item0")
     artifact = read_artifact("newsflow-ingest", result["run_id"])
     assert result["run_id"] in artifact and f"| {result['read']} | {result['new']} |" in artifact
+    counts = json.loads(read_artifact("newsflow-ingest-counts", result["run_id"]))  # a table artifact
+    assert {"scope": "run", "counter": "new", "value": result["new"]} in counts
 
     again = ingest_flow(paths=[str(SAMPLES)], db=db)
     assert again["new"] == 0 and again["duplicate"] == result["new"] + result["duplicate"]

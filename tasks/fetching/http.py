@@ -220,6 +220,22 @@ class Fetcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def post_json(self, url: str, payload: dict) -> int:
+        """POST a JSON body once (no redirects followed); returns the status, raises FetchError on a refused URL,
+        a failed connection or a non-2xx answer."""
+        check_url(url)
+        timeout = (self.settings.connect_timeout, min(self.settings.read_timeout, self.settings.deadline))
+        try:
+            raw = self.session.post(url, json=payload, timeout=timeout, allow_redirects=False)
+        except BlockedAddress:
+            raise
+        except requests.exceptions.RequestException as error:
+            raise TransientError(f"POST failed: {short(error)}") from None
+        raw.close()
+        if not 200 <= raw.status_code < 300:
+            raise FetchError(f"POST answered HTTP {raw.status_code}")
+        return raw.status_code
+
     def get(self, url: str, headers: dict[str, str] | None = None, accept: str | None = None) -> Response:
         """GET with retries on transient failures (connection errors, timeouts, bodies cut short) and 5xx (not
         429, nor 503 with Retry-After: those return); a failure that would only repeat is raised at once."""

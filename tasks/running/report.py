@@ -28,6 +28,10 @@ def render_markdown(state: RunState, status: str) -> str:
         lines += ["", "## Feeds", "", "| feed | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
         for feed, counter in sorted(state.feeds.items()):
             lines.append(f"| {feed} | " + " | ".join(str(counter.get(n, 0)) for n in names) + " |")
+    if state.watch_hits:
+        lines += ["", "## Watchlists", "", "| watch | article | matched |", "|---|---|---|"]
+        lines += [f"| {h['watch']} | {h['title'] or h['article_id']} | {', '.join(h['terms'])} |"
+                  for h in state.watch_hits[:MAX_LISTED]]  # fmt: skip
     if state.skips:
         lines += ["", "## Skipped inputs", "", "| reason | count |", "|---|---:|"]
         lines += [f"| {reason} | {n} |" for reason, n in state.skip_reasons().most_common()]

@@ -26,6 +26,7 @@ class RunState:
     counts: RunCounts = field(default_factory=RunCounts)
     skips: list[Skip] = field(default_factory=list)
     feeds: dict[str, Counter] = field(default_factory=dict)  # per-feed counters of a sources run
+    watch_hits: list[dict] = field(default_factory=list)  # watchlist matches among this run's new articles
 
     def record_read(self, articles: int) -> None:
         self.counts.read += articles
@@ -56,7 +57,8 @@ class RunState:
         """Counts and the first skipped inputs, as the flows return them."""
         skips = [{"source_uri": s.source_uri, "reason": s.reason, "failed": s.failed} for s in self.skips]
         feeds = {name: dict(counter) for name, counter in self.feeds.items()}
-        return {"run_id": self.run_id, **self.counts.as_dict(), "feeds": feeds, "skips": skips[:listed]}
+        return {"run_id": self.run_id, **self.counts.as_dict(), "feeds": feeds, "skips": skips[:listed],
+                "watch_hits": self.watch_hits[:listed]}  # fmt: skip
 
     def skip_reasons(self) -> Counter:
         return Counter(s.reason.split(":")[0] for s in self.skips)

@@ -165,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--db", help=db_help)
     watch.set_defaults(handler=command_watch)
 
+    report = commands.add_parser("report", help="a static report: one HTML file and PNG charts, offline")
+    report.add_argument("--since", type=parse_date, help="first day, inclusive (YYYY-MM-DD)")
+    report.add_argument("--until", type=parse_date, help="last day, exclusive")
+    report.add_argument("--out", type=Path, default=Path("report"), metavar="DIR", help="where to write it (report/)")
+    report.add_argument("--db", help=db_help)
+    report.set_defaults(handler=command_report)
+
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
                        help="raw documents fetched longer ago (default: $NEWSFLOW_RAW_RETENTION_DAYS)")  # fmt: skip
@@ -471,6 +478,15 @@ def command_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(args: argparse.Namespace) -> int:
+    from tasks.reporting.render import write_report
+
+    since, until = (datetime(d.year, d.month, d.day, tzinfo=UTC) if d else None for d in (args.since, args.until))
+    page = write_report(resolve_db(args.db), args.out, since, until)
+    print(f"report: {page} (and its PNG charts beside it)")
+    return 0
+
+
 def command_prune(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
@@ -513,6 +529,8 @@ def command_run(args: argparse.Namespace) -> int:
     columns, rows = run_query(db, EXAMPLE_QUERY)
     print(format_table(columns, rows))
     print(f"\nOpen it yourself, read-only, also while runs write:\n  {shown(duckdb_program())} -readonly {db}")
+    newsflow = shown(Path(sys.executable).with_name("newsflow"))
+    print(f"\nA report with charts (HTML and PNG, opens offline):\n  {newsflow} report --db {db} --out report/")
     return 0
 
 

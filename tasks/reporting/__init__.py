@@ -1,0 +1,1 @@
+"""Reporting: a static report of the warehouse, one HTML file and its PNG charts."""

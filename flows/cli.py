@@ -149,20 +149,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--db", help=db_help)
     search.set_defaults(handler=command_search)
 
-    watch = commands.add_parser("watch", help="watchlists: terms to follow in every run's new articles")
+    watch = commands.add_parser("watch", help="watchlists: searches run over every run's new articles")
     watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
-    watch_add = watch_commands.add_parser("add", help="follow terms (any of them matches), optionally with a webhook")
+    watch_add = watch_commands.add_parser("add", help="add (or replace) a watch in the watchlist file")
     watch_add.add_argument("name")
-    watch_add.add_argument("terms", nargs="+", metavar="TERM", help='a word or a phrase ("harbour plan")')
+    watch_add.add_argument("query", help='words, "phrases", AND / OR / NOT, +must, -not')
+    watch_add.add_argument("--topic", dest="topics", action="append", default=[], help="a topic label or code")
+    watch_add.add_argument("--place", dest="places", action="append", default=[], help="an ISO country code")
+    watch_add.add_argument("--source", dest="sources", action="append", default=[], help="a source's name")
     watch_add.add_argument("--webhook", metavar="URL", help="POST each run's hits there as JSON")
     watch_list = watch_commands.add_parser("list", help="the watches and how many articles each matched")
-    watch_test = watch_commands.add_parser("test", help="match a watch against stored articles (nothing recorded)")
+    watch_test = watch_commands.add_parser("test", help="run a watch over the stored articles (nothing recorded)")
     watch_test.add_argument("name")
     watch_test.add_argument("--limit", type=positive_int, default=20)
-    watch_remove = watch_commands.add_parser("remove", help="stop following, and forget the watch's hits")
+    watch_remove = watch_commands.add_parser("remove", help="remove a watch and forget its hits")
     watch_remove.add_argument("name")
     for sub in (watch_add, watch_list, watch_test, watch_remove):
         sub.add_argument("--db", help=db_help)
+        sub.add_argument("--file", type=Path, help="the watchlist file (default: $NEWSFLOW_WATCHES, else watches.toml)")
     watch.set_defaults(handler=command_watch)
 
     report = commands.add_parser("report", help="a static report: one HTML file and PNG charts, offline")
@@ -442,39 +446,53 @@ def command_search(args: argparse.Namespace) -> int:
 
 
 def command_watch(args: argparse.Namespace) -> int:
-    from tasks.running.run_record import utc_now
-    from tasks.tagging.watch import match_watch
+    from pydantic import ValidationError
+
+    from tasks.config import WatchEntry, load_settings, load_watches_file
+    from tasks.tagging.watch import watches_toml
     from warehouse.connect import Publish, open_working
     from warehouse.query import run_query
-    from warehouse.watches import Watch, read_watches, remove_watch, save_watch, select_run_articles
+    from warehouse.search import refresh_index, search_articles
+    from warehouse.watches import forget_hits
 
     db = resolve_db(args.db)
+    path = args.file or Path(load_settings().watches).expanduser()
+    watches = load_watches_file(path).watch
+    named = next((w for w in watches if w.name == getattr(args, "name", None)), None)
+    if args.watch_command in ("test", "remove") and named is None:
+        raise UsageError(f"no watch named {args.name!r} in {path} (newsflow watch list)")
     if args.watch_command == "add":
-        if args.webhook and not args.webhook.startswith(("http://", "https://")):
-            raise UsageError(f"--webhook must be an http(s) URL, not {args.webhook!r}")
-        terms = [t.strip() for t in args.terms if t.strip()]
-        with open_working(db, Publish.NOW) as con:
-            save_watch(con, Watch(args.name, terms, args.webhook), utc_now())
-        print(f"watching {args.name}: {', '.join(terms)}" + (f" -> {args.webhook}" if args.webhook else ""))
+        try:
+            entry = WatchEntry(name=args.name, query=args.query, topics=args.topics, places=args.places,
+                               sources=args.sources, webhook=args.webhook)  # fmt: skip
+        except ValidationError as error:
+            raise UsageError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())) from None
+        path.write_text(watches_toml([w for w in watches if w.name != args.name] + [entry]), encoding="utf-8")
+        print(f"watching {args.name}: {args.query} (in {path})")
     elif args.watch_command == "list":
-        columns, rows = run_query(db, "select w.name, w.terms, w.webhook, count(h.article_id) as hits,"
-                                      " max(h.hit_at)::timestamp(0) as last_hit from watches w left join watch_hits h"
-                                      " on h.watch = w.name group by all order by w.name")  # fmt: skip
-        print(format_table(columns, rows) if rows else "(no watches: newsflow watch add NAME TERM...)")
+        if not watches:
+            print(f"(no watches in {path}: newsflow watch add NAME QUERY)")
+            return 0
+        counts = {}
+        if db.exists():
+            counts = {r[0]: r[1:] for r in run_query(db, "select watch, count(*), max(hit_at)::timestamp(0)"
+                                                         " from watch_hits group by watch")[1]}  # fmt: skip
+        rows = [(w.name, w.query, ", ".join(w.topics + w.places + w.sources) or None, w.webhook,
+                 *counts.get(w.name, (0, None))) for w in watches]  # fmt: skip
+        print(format_table(["name", "query", "filters", "webhook", "hits", "last_hit"], rows))
     elif args.watch_command == "test":
-        with open_working(db, Publish.READ) as con:
-            watch = next((w for w in read_watches(con) if w.name == args.name), None)
-            if watch is None:
-                raise UsageError(f"no watch named {args.name!r} (newsflow watch list)")
-            hits = match_watch(watch, select_run_articles(con, None))
-        for hit in hits[: args.limit]:
-            print(f"{hit.title or hit.article_id}  [{hit.source or '?'}] ({', '.join(hit.terms)})")
+        refresh_index(db)
+        hits = search_articles(db, named.query, limit=args.limit, topics=named.topics, places=named.places,
+                               sources=named.sources)  # fmt: skip
+        for hit in hits:
+            print(f"{hit.title or hit.article_id}  [{hit.source or '?'}]\n   {hit.snippet}")
         print(f"({len(hits)} stored article{'s' if len(hits) != 1 else ''} match {args.name})")
     else:
-        with open_working(db, Publish.NOW) as con:
-            if not remove_watch(con, args.name):
-                raise UsageError(f"no watch named {args.name!r} (newsflow watch list)")
-        print(f"removed watch {args.name}")
+        path.write_text(watches_toml([w for w in watches if w.name != args.name]), encoding="utf-8")
+        if db.exists():
+            with open_working(db, Publish.NOW) as con:
+                forget_hits(con, args.name)
+        print(f"removed watch {args.name} from {path}")
     return 0
 
 

@@ -60,8 +60,8 @@ def watch_new_articles(state: RunState) -> None:
         return
     if hits:
         state.count("watch_hits", len(hits))
-        state.watch_hits = [{"watch": h.watch, "article_id": h.article_id, "title": h.title, "url": h.url,
-                             "terms": h.terms} for h in hits]  # fmt: skip
+        state.watch_hits = [{"watch": h.watch, "article_id": h.article_id, "title": h.title, "terms": h.terms}
+                            for h in hits]  # fmt: skip
 
 
 def count_rows(state: RunState) -> list[dict]:

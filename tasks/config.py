@@ -109,6 +109,37 @@ class TaxonomyFile(Strict):
     topic: list[TopicEntry] = Field(default_factory=list)
 
 
+class WatchEntry(Strict):
+    """One watch: a search query (words, "phrases", AND / OR / NOT, +must, -not), and filters that must all hold."""
+
+    name: Annotated[str, Field(min_length=1)]
+    query: Annotated[str, Field(min_length=1)]
+    topics: list[str] = Field(default_factory=list)  # any of these labels or codes
+    places: list[str] = Field(default_factory=list)  # any of these ISO country codes
+    sources: list[str] = Field(default_factory=list)  # any of these source names
+    webhook: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+    @field_validator("query")
+    @classmethod
+    def query_parses(cls, value: str) -> str:
+        from warehouse.search import check_query  # tantivy's own parser says what is wrong
+
+        check_query(value)
+        return value
+
+
+class WatchesFile(Strict):
+    watch: list[WatchEntry] = Field(default_factory=list)
+
+    @field_validator("watch")
+    @classmethod
+    def unique_names(cls, value: list[WatchEntry]) -> list[WatchEntry]:
+        names = [w.name for w in value]
+        if duplicates := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"watch names must be unique: {', '.join(map(repr, duplicates))} repeat")
+        return value
+
+
 class Settings(Strict):
     """The NEWSFLOW_* environment variables."""
 
@@ -120,6 +151,7 @@ class Settings(Strict):
     lock_wait_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = DEFAULT_WAIT_SECONDS
     raw_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None  # None: keep all
     runs_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    watches: str = "watches.toml"  # the watchlist file; none there means no watches
 
     @field_validator("taxonomy")
     @classmethod
@@ -190,6 +222,19 @@ def check_taxonomy_file(path: Path) -> TaxonomyFile:
         raise ConfigError(format_errors(path, text, error, TaxonomyFile, TAXONOMY_TABLES)) from None
 
 
+def load_watches_file(path: str | os.PathLike | None = None) -> WatchesFile:
+    """The watchlist file ($NEWSFLOW_WATCHES, else ./watches.toml), checked; no file means no watches."""
+    path = Path(path or load_settings().watches).expanduser()
+    if not path.exists():
+        return WatchesFile()
+    text, data = read_toml(path, "watchlist file")
+    try:
+        return WatchesFile(**data)
+    except ValidationError as error:
+        raise ConfigError(format_errors(path, text, error, WatchesFile, WATCH_TABLES)) from None
+
+
+WATCH_TABLES = {"watch": ("[[watch]]", WatchEntry)}
 SOURCES_TABLES = {"sources": ("[[sources]]", Source)}
 TAXONOMY_TABLES = {"topic": ("[[topic]]", TopicEntry)}
 

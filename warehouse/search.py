@@ -14,6 +14,7 @@ milliseconds on 100k articles (benchmarks/search.py).
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +26,11 @@ from warehouse.connect import open_warehouse
 from warehouse.layout import warehouse_paths
 
 MARK = "indexed_through"  # the newest coalesce(updated_at, ingested_at) indexed, ISO 8601
+VERSION_FILE, SCHEMA_VERSION = "schema_version", "2"  # another version: the index is rebuilt
 HEAP_BYTES = 50_000_000
 UNKNOWN_DAY = -(2**62)
+AND_NOT = re.compile(r"\bAND\s+NOT\s+")
+NOT_WORD = re.compile(r"(^|[\s(])NOT\s+")
 
 
 @dataclass(slots=True)
@@ -46,6 +50,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
     builder.add_text_field("source", stored=True, tokenizer_name="raw")
     builder.add_text_field("topics", tokenizer_name="raw")  # codes and lower-case labels
+    builder.add_text_field("places", tokenizer_name="raw")  # ISO country codes
     builder.add_integer_field("published", stored=True, indexed=True, fast=True)  # epoch seconds
     return builder.build()
 
@@ -59,7 +64,29 @@ def open_index(db: str | Path, create: bool = True) -> tantivy.Index | None:
         if not create:
             return None
         path.mkdir(parents=True)
+        (path / VERSION_FILE).write_text(SCHEMA_VERSION)
     return tantivy.Index(SCHEMA, path=str(path))
+
+
+def is_current(path: Path) -> bool:
+    version = path / VERSION_FILE
+    return version.exists() and version.read_text().strip() == SCHEMA_VERSION
+
+
+ARTICLE_FIELDS = (
+    "select a.article_id, a.title, a.body, a.source, a.published_at, coalesce(a.updated_at, a.ingested_at),"
+    " (select list(t.topic) || list(lower(t.label)) from article_topics t where t.article_id = a.article_id),"
+    " (select list(p.country_code) from article_places p where p.article_id = a.article_id) from articles a"
+)
+
+
+def article_document(row: tuple) -> tantivy.Document:
+    article_id, title, body, source, published, _, topics, places = row
+    return tantivy.Document(
+        article_id=article_id, title=title or "", body=body, source=source or "",
+        topics=[t for t in topics or [] if t], places=[p for p in places or [] if p],
+        published=int(published.timestamp()) if published else UNKNOWN_DAY,
+    )  # fmt: skip
 
 
 def read_mark(db: str | Path) -> datetime | None:
@@ -71,16 +98,15 @@ def refresh_index(db: str | Path, rebuild: bool = False) -> int:
     """Index the published file's articles loaded or rewritten since the last refresh (all with `rebuild`);
     returns how many were (re)indexed. An article indexed before is replaced, never doubled."""
     paths = warehouse_paths(db)
-    if rebuild and paths.search.exists():
+    if paths.search.exists() and (rebuild or not is_current(paths.search)):
         shutil.rmtree(paths.search)
+        rebuild = True
     if not paths.published.exists():
         return 0
     since = None if rebuild else read_mark(db)
     with open_warehouse(db) as con:
         rows = con.execute(
-            "select a.article_id, a.title, a.body, a.source, a.published_at, coalesce(a.updated_at, a.ingested_at),"
-            " (select list(t.topic) || list(lower(t.label)) from article_topics t where t.article_id = a.article_id)"
-            " from articles a where $since is null or coalesce(a.updated_at, a.ingested_at) >= $since",
+            f"{ARTICLE_FIELDS} where $since is null or coalesce(a.updated_at, a.ingested_at) >= $since",
             {"since": since},
         ).fetchall()
     if not rows:
@@ -88,12 +114,9 @@ def refresh_index(db: str | Path, rebuild: bool = False) -> int:
         return 0
     index = open_index(db)
     writer = index.writer(heap_size=HEAP_BYTES, num_threads=1)
-    for article_id, title, body, source, published, _, topics in rows:
-        writer.delete_documents_by_term("article_id", article_id)
-        writer.add_document(tantivy.Document(
-            article_id=article_id, title=title or "", body=body, source=source or "",
-            topics=[t for t in topics or [] if t], published=int(published.timestamp()) if published else UNKNOWN_DAY,
-        ))  # fmt: skip
+    for row in rows:
+        writer.delete_documents_by_term("article_id", row[0])
+        writer.add_document(article_document(row))
     writer.commit()
     writer.wait_merging_threads()
     newest = max(row[5] for row in rows)
@@ -113,9 +136,68 @@ def forget_in_index(db: str | Path, ids: list[str]) -> None:
     writer.wait_merging_threads()
 
 
+def normalise_query(text: str) -> str:
+    """NOT as tantivy means it: `a AND NOT b` alone would AND `a` with a query that matches nothing."""
+    return NOT_WORD.sub(r"\1-", AND_NOT.sub("AND -", text))
+
+
+def check_query(text: str) -> None:
+    """ValueError with tantivy's reason when the query does not parse."""
+    try:
+        tantivy.Index(SCHEMA).parse_query(normalise_query(text), ["title", "body"])
+    except ValueError as error:
+        raise ValueError(f"not a valid query: {error}") from None
+
+
+def term_set(field_name: str, values: list[str]) -> tantivy.Query:
+    terms = [tantivy.Query.term_query(SCHEMA, field_name, value) for value in values]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, term) for term in terms])
+
+
+def build_query(
+    index: tantivy.Index, text: str, since: datetime | None = None, topics: list[str] | None = None,
+    places: list[str] | None = None, sources: list[str] | None = None,
+) -> tuple[tantivy.Query, tantivy.Query]:  # fmt: skip
+    """(the whole query, its text part): the text (a title match weighs twice a body match) and every filter given:
+    published on or after `since`, any of the topics (labels or codes), of the places, of the sources."""
+    query = index.parse_query(normalise_query(text), ["title", "body"], field_boosts={"title": 2.0})
+    parts = [(tantivy.Occur.Must, query)]
+    if since is not None:
+        start = int(since.replace(tzinfo=since.tzinfo or UTC).timestamp())
+        published = tantivy.Query.range_query(SCHEMA, "published", tantivy.FieldType.Integer, start, 2**62)
+        parts.append((tantivy.Occur.Must, published))
+    if topics:
+        codes = [t if t.startswith("medtop:") else t.lower() for t in topics]
+        parts.append((tantivy.Occur.Must, term_set("topics", codes)))
+    if places:
+        parts.append((tantivy.Occur.Must, term_set("places", [p.upper() for p in places])))
+    if sources:
+        parts.append((tantivy.Occur.Must, term_set("source", sources)))
+    return (tantivy.Query.boolean_query(parts) if len(parts) > 1 else query), query
+
+
+def match_rows(rows: list[tuple], watches: list) -> dict[str, list[str]]:
+    """For each watch (name, query, topics, places, sources), the ids of these article rows (ARTICLE_FIELDS) it
+    matches: an in-memory index of just these articles, queried as the search index is."""
+    index = tantivy.Index(SCHEMA)
+    writer = index.writer(heap_size=HEAP_BYTES, num_threads=1)
+    for row in rows:
+        writer.add_document(article_document(row))
+    writer.commit()
+    index.reload()
+    searcher = index.searcher()
+    found = {}
+    for watch in watches:
+        query, _ = build_query(index, watch.query, None, watch.topics, watch.places, watch.sources)
+        hits = searcher.search(query, max(1, len(rows))).hits
+        found[watch.name] = [searcher.doc(address).get_first("article_id") for _, address in hits]
+    return found
+
+
 def search_articles(
     db: str | Path, text: str, since: datetime | None = None, topic: str | None = None, source: str | None = None,
-    limit: int = 10,
+    limit: int = 10, places: list[str] | None = None, topics: list[str] | None = None,
+    sources: list[str] | None = None,
 ) -> list[Hit]:  # fmt: skip
     """Articles matching `text` (tantivy query syntax: words, "phrases", +must, -not), best first; a title match
     weighs twice a body match."""
@@ -123,22 +205,9 @@ def search_articles(
     if index is None:
         return []
     index.reload()
-    query = index.parse_query(text, ["title", "body"], field_boosts={"title": 2.0})
-    filters = [(tantivy.Occur.Must, query)]
-    if since is not None:
-        start = int(since.replace(tzinfo=since.tzinfo or UTC).timestamp())
-        filters.append((tantivy.Occur.Must, tantivy.Query.range_query(SCHEMA, "published", tantivy.FieldType.Integer,
-                                                                      start, 2**62)))  # fmt: skip
-    if topic:
-        filters.append(
-            (
-                tantivy.Occur.Must,
-                tantivy.Query.term_query(SCHEMA, "topics", topic.lower() if not topic.startswith("medtop:") else topic),
-            )
-        )
-    if source:
-        filters.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "source", source)))
-    combined = tantivy.Query.boolean_query(filters) if len(filters) > 1 else query
+    topics = [*(topics or []), *([topic] if topic else [])]
+    sources = [*(sources or []), *([source] if source else [])]
+    combined, query = build_query(index, text, since, topics, places, sources)
     searcher = index.searcher()
     snippets = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")
     snippets.set_max_num_chars(200)

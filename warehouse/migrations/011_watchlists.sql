@@ -1,11 +1,4 @@
--- Watchlists: terms a user follows, and every article that matched one (once per watch and article).
-create table watches (
-    name varchar primary key,
-    terms varchar[] not null,
-    webhook varchar,
-    created_at timestamptz not null
-);
-
+-- Watchlist hits: every article that matched a watch of the watchlist file, once per watch and article.
 create table watch_hits (
     watch varchar not null,
     article_id varchar not null,

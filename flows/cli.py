@@ -21,6 +21,7 @@ EXAMPLE_QUERY = (
     " where t.topic like 'medtop:__000000' group by all order by articles desc, topic limit 8"
 )
 MAX_CELL = 60
+RUNS_THAT_WATCH = ("ingest", "run", "backfill", "serve")
 EXPORT_TABLES = ("articles", "article_topics", "article_places", "sightings")  # warehouse/export.py EXPORTS
 
 
@@ -37,10 +38,12 @@ class Parser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from tasks.config import ConfigError, load_settings
+    from tasks.config import ConfigError, load_settings, load_watches_file
 
     try:
         load_settings()  # every NEWSFLOW_* variable checked before anything runs
+        if args.command in RUNS_THAT_WATCH:
+            load_watches_file()  # and the watchlist file the run will match its new articles against
         return args.handler(args)
     except (UsageError, ConfigError) as error:
         problems = str(error).splitlines()

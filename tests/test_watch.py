@@ -118,3 +118,12 @@ def test_an_ingest_run_lists_its_watch_hits(db, tmp_path, capsys, monkeypatch):
     with open_warehouse(db) as con:
         counts = json.loads(con.execute("select counts from runs where flow = 'ingest'").fetchone()[0])
     assert counts["watch_hits"] == 1
+
+
+def test_a_bad_watchlist_file_stops_a_run_before_it_starts(db, tmp_path, capsys, monkeypatch):
+    watches = tmp_path / "watches.toml"
+    watches.write_text('[[watch]]\nname = "a"\nquery = "(ferry"\n')
+    monkeypatch.setenv("NEWSFLOW_WATCHES", str(watches))
+    assert main(["ingest", str(tmp_path), "--db", db]) == 2
+    assert "not a valid query" in capsys.readouterr().err
+    assert not (tmp_path / "warehouse.duckdb").exists()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from tasks.models import Article
+from tasks.tagging.embed import MODEL_TAG
 from tasks.tagging.tag import DEFAULT_TAXONOMY, build_tagger, inflections, score_text, tag_articles
 
 TOP_LEVEL = {
@@ -207,6 +211,7 @@ def test_tag_articles_records_the_version(tagger):
     article = Article(source_uri="x", title=TOP_LEVEL["medtop:15000000"][0], body=TOP_LEVEL["medtop:15000000"][1])
     tag_articles([article], tagger)
     assert article.tagger_version == tagger.version and article.topics[0].topic == "medtop:15000000"
+    assert tagger.version.startswith(f"{MODEL_TAG}/newsflow-iptc-")  # the model that fills silent texts, too
 
 
 def test_context_terms_need_other_evidence_for_their_topic(tagger):
@@ -220,3 +225,33 @@ def test_third_level_topics_roll_up_to_their_top_level(tagger):
     topics = {t.topic for t in score_text(tagger, *TOP_LEVEL["medtop:15000000"])}
     assert {"medtop:20001065", "medtop:15000000"} <= topics  # football, under competition discipline, under sport
     assert "medtop:20000822" not in topics  # a grouping topic without terms of its own is not scored
+
+
+@pytest.mark.parametrize(
+    ("headline", "topic"),
+    [
+        ("Debut novel about a lighthouse keeper wins fiction prize", "medtop:01000000"),  # not sport
+        ("Streaming service cancels fantasy series after two seasons", "medtop:01000000"),  # no lexicon term: the model
+    ],
+)
+def test_short_texts_get_the_topic_a_reader_would_give(headline, topic):
+    article = Article(source_uri="feed#1", title=headline, body=headline)
+    tag_articles([article])
+    assert article.topics[0].topic == topic
+
+
+def test_a_model_topic_says_why_and_the_tagging_needs_no_network():
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network disabled in this test')\n"
+        "class Refused(socket.socket):\n    connect = connect_ex = refuse\n"
+        "socket.socket = Refused; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from tasks.models import Article\nfrom tasks.tagging.tag import tag_articles\n"
+        "a = Article(source_uri='x', title='Streaming service cancels fantasy series after two seasons',"
+        " body='Streaming service cancels fantasy series after two seasons')\n"
+        "tag_articles([a]); t = a.topics[0]; print(t.topic, t.terms[0], len(t.terms) > 1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["medtop:01000000", f"model:{MODEL_TAG}", "True"]

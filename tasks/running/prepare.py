@@ -18,6 +18,7 @@ from tasks.reading.decode import UnreadableInput
 from tasks.reading.parse_feed import entry_to_article
 from tasks.reading.read_files import FilePart, read_file
 from tasks.running.pool import map_in_pool, warm_pool
+from tasks.tagging.embed import prototypes_for
 from tasks.tagging.places import place_articles
 from tasks.tagging.tag import cached_tagger, tag_articles, taxonomy_paths
 
@@ -67,8 +68,8 @@ def prepare_files(
 
 
 def warm_up(taxonomy: tuple[str, ...]) -> None:
-    """Build the tagger in a worker before its first batch."""
-    cached_tagger(taxonomy)
+    """Build the tagger and its topic prototypes in a worker before its first batch."""
+    prototypes_for(cached_tagger(taxonomy))
 
 
 def start_workers(workers: int) -> None:

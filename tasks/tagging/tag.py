@@ -14,6 +14,15 @@ import ahocorasick
 from tasks.cleaning.words import spaced_bytes
 from tasks.config import check_taxonomy_file, load_settings
 from tasks.models import Article, TopicScore
+from tasks.tagging.embed import (
+    MODEL_TAG,
+    SHORT_WORDS,
+    fuse_short,
+    model_text,
+    model_topics,
+    prototypes_for,
+    topic_probabilities,
+)
 
 DEFAULT_TAXONOMY = Path(__file__).parent.parent / "data" / "taxonomy.toml"
 TITLE_WEIGHT = 3.0
@@ -114,7 +123,7 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
     scored = [(code, word, tuple(t for t in ancestry(topics, code)
                                  if t == code or (t in scored_topics and (t, word) not in own_words)))
               for code, word in term_ids]  # fmt: skip
-    return Tagger(version=version, topics=topics, folded=folded, exact=exact, keys=keys, terms=scored,
+    return Tagger(version=f"{MODEL_TAG}/{version}", topics=topics, folded=folded, exact=exact, keys=keys, terms=scored,
                   context=frozenset(context), roots={code: ancestry(topics, code)[-1] for code in topics})  # fmt: skip
 
 
@@ -198,7 +207,8 @@ def rank_topics(tagger: Tagger, hits: dict[int, float]) -> list[TopicScore]:
         score = (1 - math.exp(-value / SATURATION)) * math.sqrt(value / best)
         if score >= tagger.min_score:
             scores[code] = round(score, 4)
-    top_level = sorted((c for c in scores if not tagger.topics[c].parent), key=lambda c: -scores[c])[:MAX_TOPICS]
+    # ties broken by code: a set's order (string hashes) changes from process to process
+    top_level = sorted((c for c in scores if not tagger.topics[c].parent), key=lambda c: (-scores[c], c))[:MAX_TOPICS]
     keep = {code for code in scores if tagger.roots[code] in top_level}
     fired: dict[str, list[str]] = {code: [] for code in keep}
     open_topics = len(keep)
@@ -211,13 +221,26 @@ def rank_topics(tagger: Tagger, hits: dict[int, float]) -> list[TopicScore]:
                 open_topics -= len(words) == EXPLAIN_TERMS
         if not open_topics:
             break
-    ranked = sorted(keep, key=lambda c: -scores[c])
+    ranked = sorted(keep, key=lambda c: (-scores[c], c))
     return [TopicScore(code, tagger.topics[code].label, scores[code], fired[code]) for code in ranked]
 
 
 def tag_articles(articles: list[Article], tagger: Tagger | None = None) -> None:
-    """Give every article its topics and the taxonomy version that produced them."""
+    """Give every article its topics and the version of the tagger that produced them: the lexicon's topics; for a
+    short text, fused with the embedding model's (tasks.tagging.embed); for a long one the lexicon finds no
+    top-level topic in, the model's nearest topic."""
     tagger = tagger or get_tagger()
+    short, silent = [], []
     for article in articles:
         article.topics = score_text(tagger, article.title or "", article.body)
         article.tagger_version = tagger.version
+        if len(article.body.split()) <= SHORT_WORDS:
+            short.append(article)
+        elif not any(not tagger.topics[t.topic].parent for t in article.topics):
+            silent.append(article)
+    if short:
+        rows = topic_probabilities(prototypes_for(tagger), [model_text(a.title, a.body) for a in short])
+        for article, row in zip(short, rows):
+            article.topics = fuse_short(tagger, article.topics, article.title, article.body, row)
+    for article, topic in zip(silent, model_topics(tagger, [(a.title, a.body) for a in silent])):
+        article.topics.append(topic)

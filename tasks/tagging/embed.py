@@ -1,0 +1,138 @@
+"""A topic for the texts the lexicon finds nothing in (headlines, teasers, feed-only entries): the top-level topic
+whose prototype is nearest in wordllama's static embedding space.
+
+Each top-level topic's prototype is the mean embedding of its label, its subtopics' labels and all their lexicon
+terms (the taxonomy, user topics included): no training data, nothing downloaded. wordllama 0.4 ships its 16 MB
+model (l2_supercat, 256 dimensions) inside its wheel; it is loaded from there, offline, once per process.
+The similarities become probabilities with a softmax whose temperature is fitted out of fold on the headline dev
+set (benchmarks/headlines.py); the row's terms are the words of the text nearest the chosen prototype.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from tasks.models import TopicScore
+
+TEMPERATURE = 0.05  # benchmarks/headlines.py: fitted on one half of the dev set, checked on the other
+MODEL_WEIGHT = 0.75  # a short text's top-level score: (lexicon + weight × model) / (1 + weight); fitted likewise
+SHORT_WORDS = 80  # up to this many words of body a text is short: headlines, teasers, one-paragraph entries
+TEXT_CHARS = 400  # the title and the start of the body
+EXPLAIN_WORDS = 4
+WORD = re.compile(r"[^\W\d_]{3,}")
+MODEL_TAG = "wordllama-0.4-l2_supercat_256"
+
+
+@dataclass(slots=True)
+class Prototypes:
+    codes: list[str]
+    labels: list[str]
+    matrix: np.ndarray  # one unit row per top-level topic
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """wordllama's bundled model, never a download (its default looks for the tokenizer where the wheel has none)."""
+    import wordllama
+    from wordllama import WordLlama
+
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def build_prototypes(tagger) -> Prototypes:
+    """The mean embedding of each top-level topic's labels and terms (context-only terms left out)."""
+    model = load_model()
+    texts: dict[str, list[str]] = {}
+    for code, topic in tagger.topics.items():
+        texts.setdefault(tagger.roots[code], []).append(topic.label)
+    for term_id, (code, word, _) in enumerate(tagger.terms):
+        if term_id not in tagger.context:
+            texts.setdefault(tagger.roots[code], []).append(word)
+    codes = sorted(c for c in texts if not tagger.topics[c].parent)
+    matrix = np.stack([unit_rows(model.embed(texts[c], norm=True)).mean(axis=0) for c in codes])
+    return Prototypes(codes, [tagger.topics[c].label for c in codes], unit_rows(matrix))
+
+
+_prototypes: dict[str, Prototypes] = {}
+
+
+def prototypes_for(tagger) -> Prototypes:
+    if tagger.version not in _prototypes:
+        _prototypes[tagger.version] = build_prototypes(tagger)
+    return _prototypes[tagger.version]
+
+
+def topic_probabilities(prototypes: Prototypes, texts: list[str]) -> np.ndarray:
+    """One row of topic probabilities per text."""
+    embedded = unit_rows(load_model().embed(texts, norm=True))
+    logits = embedded @ prototypes.matrix.T / TEMPERATURE
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def explain(text: str, centroid: np.ndarray) -> list[str]:
+    """The words of the text nearest a topic's prototype: why the model chose it."""
+    words = list(dict.fromkeys(w.lower() for w in WORD.findall(text)))
+    if not words:
+        return [f"model:{MODEL_TAG}"]
+    nearness = unit_rows(load_model().embed(words, norm=True)) @ centroid
+    return [f"model:{MODEL_TAG}", *(words[i] for i in np.argsort(-nearness)[:EXPLAIN_WORDS])]
+
+
+def fuse_short(tagger, topics: list[TopicScore], title: str | None, body: str, row: np.ndarray
+               ) -> list[TopicScore]:  # fmt: skip
+    """A short text's topics: each top-level score becomes (lexicon + MODEL_WEIGHT × model probability) /
+    (1 + MODEL_WEIGHT), the model's own choice joins when the lexicon missed it, and topics are re-ranked so that
+    a subtopic follows its top-level topic."""
+    prototypes = prototypes_for(tagger)
+    model = {code: float(p) for code, p in zip(prototypes.codes, row)}
+    best = prototypes.codes[int(row.argmax())]
+    fused = {t.topic: t for t in topics}
+    for code in [t.topic for t in topics if not tagger.topics[t.topic].parent]:
+        topic = fused[code]
+        topic.score = round((topic.score + MODEL_WEIGHT * model.get(code, 0.0)) / (1 + MODEL_WEIGHT), 4)
+    if best not in fused:
+        score = round(MODEL_WEIGHT * model[best] / (1 + MODEL_WEIGHT), 4)
+        centroid = prototypes.matrix[prototypes.codes.index(best)]
+        fused[best] = TopicScore(best, tagger.topics[best].label, score, explain(model_text(title, body), centroid))
+    root_score = {c: t.score for c, t in fused.items() if not tagger.topics[c].parent}
+    return sorted(
+        fused.values(),
+        key=lambda t: (
+            -root_score.get(tagger.roots[t.topic], 0.0),
+            tagger.topics[t.topic].parent is not None,
+            -t.score,
+            t.topic,
+        ),
+    )
+
+
+def model_text(title: str | None, body: str) -> str:
+    """The title and the start of the body (the body alone when it starts with the title)."""
+    start = body[:TEXT_CHARS]
+    return start if title and body.startswith(title) else f"{title or ''}\n{start}".strip()
+
+
+def model_topics(tagger, items: list[tuple[str | None, str]]) -> list[TopicScore]:
+    """For each (title, body), its nearest top-level topic with its probability and the words that led there."""
+    if not items:
+        return []
+    prototypes = prototypes_for(tagger)
+    texts = [model_text(title, body) for title, body in items]
+    results = []
+    for text, row in zip(texts, topic_probabilities(prototypes, texts)):
+        best = int(row.argmax())
+        results.append(TopicScore(prototypes.codes[best], prototypes.labels[best], round(float(row[best]), 4),
+                                  explain(text, prototypes.matrix[best])))  # fmt: skip
+    return results

@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/topics.py LABELLED_DIR [--direct] [--show-errors N]
 
-LABELLED_DIR holds one folder per class (business, entertainment, politics, sport, tech; the BBC News layout),
-each with `.txt` articles whose first line is the title. The articles are written to one `.jsonl` file and
+LABELLED_DIR holds one folder per class (business, entertainment, politics, sport, tech), each with `.txt`
+articles whose first line is the title. The articles are written to one `.jsonl` file and
 ingested with `newsflow ingest` into a temporary warehouse, then the highest-scored of the five codes in
 `article_topics` is compared with the label; an article with none of the five counts as wrong.
 `--direct` scores with the tagger in this process instead (no warehouse; for quick iterations).
-No labelled corpus ships with newsflow: point this at your own.
+No labelled corpus ships with newsflow: point this at your own, never at a set that is held out to evaluate
+newsflow (benchmarks/headlines.py is the dev set for short texts).
 """
 
 from __future__ import annotations

@@ -227,3 +227,16 @@ def test_a_source_that_keeps_the_feed_text_fetches_nothing(httpserver, client):
     feed_only.fetch = False
     (result,) = fetch_pages(client, [feed_only], deadline=time.monotonic() + 30)
     assert result.page_status == "feed_only" and len(httpserver.log) == 0
+
+
+def test_a_json_feed_over_http(httpserver, client):
+    import json
+
+    from tests.test_parse_feed import JSON_FEED
+
+    httpserver.expect_request("/feed.json").respond_with_handler(
+        conditional(json.dumps(JSON_FEED), "application/feed+json")
+    )
+    result = fetch_feed(client, source_for(httpserver, "/feed.json"), None, NOW)
+    assert result.outcome == "fetched" and [e.title for e in result.feed.entries] == ["Ferry timetable cut",
+                                                                                       "Harbour plan"]  # fmt: skip

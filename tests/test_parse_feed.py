@@ -69,3 +69,53 @@ def test_feed_bytes_are_never_opened_as_a_path(tmp_path):
     secret.write_text('<rss version="2.0"><channel><title>Secret</title></channel></rss>')
     with pytest.raises(UnreadableInput):
         parse_feed(str(secret).encode(), "x")
+
+
+JSON_FEED = {
+    "version": "https://jsonfeed.org/version/1.1",
+    "title": "Harbour Times",
+    "home_page_url": "https://harbour.example/",
+    "authors": [{"name": "Newsroom Desk"}],
+    "items": [
+        {"id": "https://harbour.example/1", "url": "https://harbour.example/1", "title": "Ferry timetable cut",
+         "content_html": "<p>The ferry company <b>cut</b> the winter timetable.</p><p>Commuters were angry.</p>",
+         "date_published": "2026-11-30T08:00:00+01:00", "tags": ["transport", "islands"],
+         "authors": [{"name": "Kim Lee"}]},
+        {"id": 2, "title": "Harbour plan", "content_text": "Residents argued about the harbour plan for hours.",
+         "summary": "Residents argued."},
+        "not an item",
+    ],
+}  # fmt: skip
+
+
+def test_a_json_feed_is_read_item_by_item():
+    import json
+
+    feed = parse_feed(json.dumps(JSON_FEED).encode(), "https://harbour.example/feed.json", "application/feed+json")
+    assert feed.title == "Harbour Times" and feed.version == "json1.1" and feed.link == "https://harbour.example/"
+    first, second = feed.entries
+    assert first.key == "https://harbour.example/1" and first.authors == ["Kim Lee"]
+    assert first.text == "The ferry company cut the winter timetable.\n\nCommuters were angry."
+    assert first.published_at == datetime(2026, 11, 30, 7, tzinfo=UTC) and first.categories == ["transport", "islands"]
+    assert second.key == "2" and second.authors == ["Newsroom Desk"] and second.link is None
+    assert second.text == "Residents argued about the harbour plan for hours."  # the longer of text and summary
+    assert feed.unreadable == ["entry 3: ValueError: an item is not an object"]
+
+
+def test_json_that_is_not_a_json_feed_is_not_a_feed():
+    with pytest.raises(UnreadableInput, match="not a feed"):
+        parse_feed(b'{"version": "https://jsonfeed.org/version/1", "items": {}}', "x.json")
+    with pytest.raises(UnreadableInput, match="not a feed"):
+        parse_feed(b'{"version": "https://jsonfeed.org/version/1", "items": [', "x.json")
+
+
+def test_a_json_feed_file_in_a_folder_is_read_as_a_feed(tmp_path):
+    import json
+
+    from tasks.reading.read_files import read_file
+
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(JSON_FEED))
+    batch = read_file(str(path))
+    assert [a.title for a in batch.articles] == ["Ferry timetable cut", "Harbour plan"]
+    assert batch.articles[0].input_format == "feed"

@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 from tasks.extraction.html_text import html_to_text
 from tasks.models import Article, Batch, Skip
 from tasks.reading.decode import UnreadableInput
+from tasks.reading.json_feed import is_json_feed, parse_json_feed
 
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 FEED_EXTRACTOR = f"feedparser-{feedparser.__version__}"
@@ -61,7 +62,10 @@ def screen_feed(data: bytes) -> None:
 
 
 def parse_feed(data: bytes, location: str, content_type: str | None = None) -> ParsedFeed:
-    """Screen, then parse with feedparser from a byte stream (never a string it could open as a path)."""
+    """Screen, then parse with feedparser from a byte stream (never a string it could open as a path); a JSON Feed
+    with tasks.reading.json_feed."""
+    if is_json_feed(data):
+        return parse_json_feed(data)
     screen_feed(data)
     headers = {"content-location": location}
     if content_type:
@@ -90,9 +94,7 @@ def read_entry(raw: feedparser.FeedParserDict) -> FeedEntry:
     text = entry_text(raw)
     link = raw.get("link") or None
     title = clean(raw.get("title"))
-    key = raw.get("id") or raw.get("guid") or link
-    if not key:
-        key = "sha256:" + hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:32]
+    key = raw.get("id") or raw.get("guid") or link or entry_hash(title, text)
     authors = [a.get("name", "").strip() for a in raw.get("authors", []) if a.get("name")]
     if not authors and raw.get("author"):
         authors = [raw["author"].strip()]
@@ -105,6 +107,11 @@ def read_entry(raw: feedparser.FeedParserDict) -> FeedEntry:
         categories=[t.get("term") for t in raw.get("tags", []) if t.get("term")][:20],
         text=text,
     )
+
+
+def entry_hash(title: str | None, text: str) -> str:
+    """The key of an entry with neither id nor link."""
+    return "sha256:" + hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:32]
 
 
 def entry_text(raw: feedparser.FeedParserDict) -> str:

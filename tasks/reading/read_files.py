@@ -14,6 +14,7 @@ from typing import NamedTuple
 from tasks.extraction.extract_page import extract_page
 from tasks.models import Batch, Skip
 from tasks.reading.decode import UnreadableInput, decode_text
+from tasks.reading.json_feed import is_json_feed
 from tasks.reading.parse_feed import parse_feed_articles
 from tasks.reading.read_json import parse_json_articles
 from tasks.reading.read_text import parse_text_article
@@ -151,7 +152,7 @@ def read_by_format(path: str, data: bytes) -> Batch:
         article = extract_page(data, path)
         article.identity_key = path
         return Batch(articles=[article])
-    if kind == "feed":
+    if kind == "feed" or (kind == "json" and is_json_feed(data)):  # a JSON Feed saved as .json is a feed
         return parse_feed_articles(data, path)
     text = decode_text(data)
     if kind == "txt":

@@ -74,3 +74,14 @@ def test_the_index_catches_up_with_loads_and_forgets_deleted_articles(db, capsys
     assert main(["delete", ids["ferry"], "--db", db]) == 0
     assert [h.article_id for h in search_articles(db, "ferry")] == []
     assert main(["search", "--reindex", "--db", db]) == 0 and "indexed 2 articles" in capsys.readouterr().out
+
+
+def test_an_article_gone_from_the_warehouse_is_never_shown(db):
+    from warehouse.connect import Publish, open_working
+    from warehouse.forget import delete_articles
+
+    ids = build(db)
+    refresh_index(db)
+    with open_working(db, Publish.NOW) as con:  # behind the index's back (as if its writer had been busy)
+        delete_articles(con, [ids["ferry"]])
+    assert [h.article_id for h in search_articles(db, "ferry")] == [ids["harbour"]]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,7 +114,9 @@ def refresh_index(db: str | Path, rebuild: bool = False) -> int:
         open_index(db)
         return 0
     index = open_index(db)
-    writer = index.writer(heap_size=HEAP_BYTES, num_threads=1)
+    writer = index_writer(index)
+    if writer is None:
+        return 0  # another process is bringing the index up to date
     for row in rows:
         writer.delete_documents_by_term("article_id", row[0])
         writer.add_document(article_document(row))
@@ -124,12 +127,28 @@ def refresh_index(db: str | Path, rebuild: bool = False) -> int:
     return len(rows)
 
 
+def index_writer(index: tantivy.Index):
+    """The index's writer, or None while another process holds it."""
+    try:
+        return index.writer(heap_size=HEAP_BYTES, num_threads=1)
+    except ValueError as error:
+        if "LockBusy" in str(error):
+            return None
+        raise
+
+
 def forget_in_index(db: str | Path, ids: list[str]) -> None:
     """Remove deleted articles from the index (a refresh only ever adds)."""
     index = open_index(db, create=False)
     if index is None or not ids:
         return
-    writer = index.writer(heap_size=HEAP_BYTES, num_threads=1)
+    writer = None
+    for _ in range(50):  # a refresh in another process holds the writer for moments
+        if (writer := index_writer(index)) is not None:
+            break
+        time.sleep(0.1)
+    if writer is None:
+        return  # search_articles never shows an article the warehouse no longer has
     for article_id in ids:
         writer.delete_documents_by_term("article_id", article_id)
     writer.commit()
@@ -221,7 +240,13 @@ def search_articles(
             published_at=datetime.fromtimestamp(published, UTC) if published not in (None, UNKNOWN_DAY) else None,
             score=round(score, 3), snippet=mark_snippet(snippets.snippet_from_doc(doc)),
         ))  # fmt: skip
-    return hits
+    if not hits:
+        return hits
+    with open_warehouse(db) as con:  # an article deleted since it was indexed is not shown
+        kept = {row[0] for row in con.execute("select article_id from articles where article_id in"
+                                              " (select unnest($ids))", {"ids": [h.article_id for h in hits]}
+                                              ).fetchall()}  # fmt: skip
+    return [h for h in hits if h.article_id in kept]
 
 
 def mark_snippet(snippet) -> str:

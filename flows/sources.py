@@ -68,7 +68,8 @@ def sources_flow(
 
 def split_retries(batch: Batch) -> tuple[Batch, Batch]:
     """New entries' articles, and the stored articles whose pending page was tried again (loaded with refresh)."""
-    retried = [a for a in batch.articles if a.page is not None and a.page.attempt > 1]
+    retried = list({a.article_id or id(a): a for a in batch.articles if a.page is not None and a.page.attempt > 1
+                    }.values())  # fmt: skip
     fresh = Batch([a for a in batch.articles if a.page is None or a.page.attempt <= 1], batch.skips, batch.read)
     return fresh, Batch(retried, [], 0)
 
@@ -115,8 +116,9 @@ def count_feeds(state: RunState, results: list[FeedResult], pages: list[PageResu
             later = " and tries the page again next run" if page.page_status == "pending" else ""
             where = page.job.entry.link or page.job.feed_url
             state.record_failure(where, f"page: {page.error} (kept the feed's text{later})")
-    per_feed = Counter()
-    for article in articles:
-        per_feed[(article.source, article.article_id in new_ids)] += 1
+    per_feed, counted = Counter(), set()
+    for article in articles:  # a copy inside the batch shares its first's id: it is a duplicate
+        per_feed[(article.source, article.article_id in new_ids and article.article_id not in counted)] += 1
+        counted.add(article.article_id)
     for (name, is_new), value in per_feed.items():
         state.count("new" if is_new else "duplicate", value, feed=name)

@@ -69,3 +69,19 @@ def test_a_blocked_page_in_a_folder_is_a_counted_skip(tmp_path):
     batch = read_file(str(path))
     assert batch.articles == [] and len(batch.skips) == 1
     assert batch.skips[0].reason == "blocked page: a bot challenge, not an article" and not batch.skips[0].failed
+
+
+TRAFFIC_BRIEF = """<html><head><title>Roadworks on the ring road</title></head><body><article>
+<h1>Roadworks on the ring road</h1><p>Drivers should expect unusual traffic on the ring road this weekend while
+crews resurface the northern section. The council said diversions would be signposted and that buses would run
+to their normal timetable, with short delays at the junctions near the hospital.</p></article></body></html>"""
+AIRPORT = ("<html><head><title>Airport queues</title></head><body><article><h1>Airport queues grow</h1>"
+           "<p>Passengers waited two hours at the security check on Friday as new scanners were installed, and the "
+           "airport apologised for the delays during the busiest weekend of the summer.</p></article>"
+           "<form class='comments'><div class='g-recaptcha' data-sitekey='x'></div></form></body></html>")  # fmt: skip
+
+
+@pytest.mark.parametrize("html", [TRAFFIC_BRIEF, AIRPORT])
+def test_a_short_article_that_uses_such_words_is_an_article(html):
+    article = extract_page(html, source_uri="brief.html", url="https://www.paper.example/2026/12/01/brief")
+    assert article.body and "blocked" not in article.body

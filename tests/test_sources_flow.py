@@ -316,3 +316,55 @@ def test_a_challenge_page_leaves_the_entry_with_the_feed_text_and_is_counted_blo
     row = next(line for line in lines if line.startswith("p "))
     column = header.split().index("pages_blocked")
     assert row.split()[column] == "1"
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_pending_pages_that_shared_a_teaser_or_arrive_by_redirect_get_their_own_articles(httpserver, tmp_path, db):
+    """Two entries with one feed text were one article; when their pages arrive each gets its own. A page that
+    arrives through a redirect to a URL declaring the entry's link canonical upgrades its article in place."""
+    from werkzeug import Response
+
+    from tests.webfeeds import conditional
+
+    base = httpserver.url_for("").rstrip("/")
+    phase = {"run": 1}
+    teaser = "Continue reading the full story on our site."
+    items = "".join(f"<item><title>M story {n}</title><link>{base}/m/story-{n}</link><guid>m-{n}</guid>"
+                    f"<description>{teaser}</description></item>" for n in range(2))  # fmt: skip
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>m</title>{items}</channel></rss>'
+    httpserver.expect_request("/m.xml").respond_with_handler(conditional(feed, "text/xml"))
+    httpserver.expect_request("/r.xml").respond_with_handler(conditional(rss2(base, "r", 1), "text/xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+
+    def later(page: str, redirect: str | None = None):
+        def handler(request):
+            if phase["run"] == 1:
+                return Response("busy", status=500)
+            if redirect and not request.path.endswith("/"):
+                return Response(status=301, headers={"Location": redirect})
+            return Response(page, content_type="text/html")
+
+        return handler
+
+    for n in range(2):
+        httpserver.expect_request(f"/m/story-{n}").respond_with_handler(later(page_html(base, "m", n)))
+    httpserver.expect_request("/r/story-0").respond_with_handler(later("", redirect=f"{base}/r/story-0/"))
+    httpserver.expect_request("/r/story-0/").respond_with_handler(later(page_html(base, "r", 0)))
+    sources = write_sources(tmp_path, {"m": f"{base}/m.xml", "r": f"{base}/r.xml"}, extra="retries = 0")
+
+    first = sources_flow(sources_file=sources, db=db)
+    assert first["new"] == 2  # the two teasers are one article, and r's
+    with open_warehouse(db) as con:
+        before = dict(con.execute("select url, article_id from articles").fetchall())
+    phase["run"] = 2
+    second = sources_flow(sources_file=sources, db=db)
+    assert second["failed"] == 0, second["skips"]
+    with open_warehouse(db) as con:
+        bodies = dict(con.execute("select url, body from articles").fetchall())
+        entries = con.execute("select entry_key, page_status, article_id from feed_entries order by 1").fetchall()
+    assert "plan 0 of the m series" in bodies[f"{base}/m/story-0"] and "plan 1 of the m series" in bodies[
+        f"{base}/m/story-1"]  # fmt: skip
+    assert len({article for _, _, article in entries}) == 3 and {s for _, s, _ in entries} == {"fetched"}
+    r_article = next(a for key, _, a in entries if key.endswith("r-0"))  # feedparser resolves a path-like GUID
+    assert r_article == before[f"{base}/r/story-0"] and "plan 0 of the r series" in bodies[f"{base}/r/story-0"]
+    assert len(bodies) == 3  # no second copy of r's story

@@ -53,5 +53,6 @@ def export_tables(
             if target.is_dir():
                 shutil.rmtree(target)
             target.unlink(missing_ok=True)
-            con.execute(f"copy ({query}) to '{target}' ({OPTIONS[fmt]})")
+            quoted = str(target).replace("'", "''")
+            con.execute(f"copy ({query}) to '{quoted}' ({OPTIONS[fmt]})")
     return counts

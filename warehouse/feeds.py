@@ -77,6 +77,7 @@ class PendingPage:
     published_at: datetime | None
     categories: list[str]
     raw_feed_id: str | None
+    shared: bool = False  # the article stands for other entries too (their feed texts were one copy)
 
 
 def select_pending_pages(con: duckdb.DuckDBPyConnection, feed_key: str, max_attempts: int, limit: int
@@ -84,10 +85,11 @@ def select_pending_pages(con: duckdb.DuckDBPyConnection, feed_key: str, max_atte
     """This feed's entries whose page is pending (tried fewer than `max_attempts` times), oldest first."""
     rows = con.execute(
         "select e.entry_key, e.page_url, e.page_attempts, a.article_id, a.title, a.body, a.authors,"
-        " a.published_at, a.categories, a.raw_feed_id"
+        " a.published_at, a.categories, a.raw_feed_id,"
+        " (select count(*) from feed_entries o where o.article_id = e.article_id) > 1"
         " from feed_entries e join articles a on a.article_id = e.article_id"
         " where e.feed_key = $feed and e.page_status = 'pending' and e.page_attempts < $max"
         " order by e.first_seen_at, e.entry_key limit $limit",
         {"feed": feed_key, "max": max_attempts, "limit": limit},
     ).fetchall()
-    return [PendingPage(*row[:6], list(row[6] or []), row[7], list(row[8] or []), row[9]) for row in rows]
+    return [PendingPage(*row[:6], list(row[6] or []), row[7], list(row[8] or []), row[9], row[10]) for row in rows]

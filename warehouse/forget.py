@@ -7,7 +7,7 @@ import duckdb
 # every table that holds rows of an article, and its column naming the article
 ARTICLE_ROWS = (("article_topics", "article_id"), ("article_places", "article_id"), ("sightings", "article_id"),
                 ("article_bands", "article_id"), ("near_duplicates", "article_id"), ("near_duplicates", "similar_to"),
-                ("feed_entries", "article_id"), ("articles", "article_id"))  # fmt: skip
+                ("feed_entries", "article_id"), ("watch_hits", "article_id"), ("articles", "article_id"))  # fmt: skip
 
 
 def delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> int:

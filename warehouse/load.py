@@ -210,7 +210,7 @@ select e.feed_key, e.entry_key, any_value(coalesce(m.existing_id, e.article_id))
        any_value(e.page_status), any_value(e.page_url), coalesce(max(e.page_attempts), 0), any_value(e.page_error)
 from incoming_entries e left join batch_match m on m.incoming_id = e.article_id
 group by e.feed_key, e.entry_key
-on conflict (feed_key, entry_key) do update set page_status = excluded.page_status,
+on conflict (feed_key, entry_key) do update set article_id = excluded.article_id, page_status = excluded.page_status,
     page_attempts = excluded.page_attempts, page_error = excluded.page_error
 where feed_entries.page_status = 'pending' and excluded.page_status is not null
     and excluded.page_attempts > feed_entries.page_attempts

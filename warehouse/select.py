@@ -40,12 +40,12 @@ def select_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def select_url_holders(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str, str]]:
-    """For each of these canonical URLs already stored: (content_hash, body) of the article the load would
-    match it to (the smallest id holding it)."""
+def select_url_holders(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str, str, str]]:
+    """For each of these canonical URLs already stored: (article_id, content_hash, body) of the article the load
+    would match it to (the smallest id holding it)."""
     rows = con.execute(
-        "select url, arg_min(content_hash, article_id), arg_min(body, article_id) from articles"
+        "select url, min(article_id), arg_min(content_hash, article_id), arg_min(body, article_id) from articles"
         " where url in (select unnest($urls)) group by url",
         {"urls": urls},
     ).fetchall()
-    return {url: (digest, body) for url, digest, body in rows}
+    return {url: (article_id, digest, body) for url, article_id, digest, body in rows}

@@ -15,8 +15,8 @@ from tasks.dedup.identity import article_id_for, canonical_url
 from tasks.dedup.minhash import shingle_hashes
 from tasks.models import Article
 
-# the stored holders of these URLs: canonical URL → (content_hash, body)
-HolderLookup = Callable[[list[str]], dict[str, tuple[str, str]]]
+# the stored holders of these URLs: canonical URL → (article_id, content_hash, body)
+HolderLookup = Callable[[list[str]], dict[str, tuple[str, str, str]]]
 
 
 def is_related(article: Article, digest: str, body: str, threshold: float) -> bool:
@@ -24,6 +24,11 @@ def is_related(article: Article, digest: str, body: str, threshold: float) -> bo
         return True
     mine = article.shingles if article.shingles is not None else shingle_hashes(article.body)
     return story_similarity(mine, shingle_hashes(body), threshold) is not None
+
+
+def is_upgrade(article: Article) -> bool:
+    """A pending page's later attempt, rewriting the article stored for its entry."""
+    return article.page is not None and article.page.attempt > 1
 
 
 def fall_back_to_fetched_url(article: Article) -> None:
@@ -46,11 +51,13 @@ def separate_shared_canonicals(articles: list[Article], stored_holders: HolderLo
     holders = dict(stored_holders(sorted({a.canonical_url for a in declared})))
     for article in articles:  # earlier articles of the batch hold their URLs for later ones
         if article.canonical_url and article.canonical_url not in holders:
-            holders[article.canonical_url] = (article.content_hash, article.body)
+            holders[article.canonical_url] = (article.article_id, article.content_hash, article.body)
     moved = 0
     for article in declared:
-        digest, body = holders[article.canonical_url]
-        if body is article.body or is_related(article, digest, body, threshold):
+        holder, digest, body = holders[article.canonical_url]
+        if body is article.body or (holder == article.article_id and is_upgrade(article)):
+            continue  # the batch's first holder of the URL, or a pending page upgrading its own article
+        if is_related(article, digest, body, threshold):
             continue
         fall_back_to_fetched_url(article)
         moved += 1

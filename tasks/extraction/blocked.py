@@ -1,6 +1,6 @@
 """Pages that are not the article: a bot challenge, a consent wall, a JavaScript shell or a paywall teaser.
 
-Each kind is recognised by the page's own markup or wording *and* little article text: an article that mentions
+Each kind is recognised by the page's own markup *and* wording *and* little article text: an article that mentions
 a captcha or cookies is still an article. Checked only when the extracted text is short, so it costs a long
 article nothing.
 """
@@ -20,14 +20,13 @@ KINDS: tuple[tuple[str, int, re.Pattern[str], re.Pattern[str]], ...] = (
         "challenge",
         SHORT_WORDS,
         re.compile(
-            r"cdn-cgi/challenge-platform|cf-chl-|cf_chl_|id=[\"']challenge-|g-recaptcha|h-captcha|px-captcha"
+            r"cdn-cgi/challenge-platform|cf-chl-|cf_chl_|id=[\"']challenge-|px-captcha"
             r"|captcha-delivery\.com|datadome|/_incapsula_resource|perimeterx",
         ),
         re.compile(
             r"\bjust a moment\b|\battention required\b|\bchecking (your|if the site connection is) \w+|"
             r"\bverify(ing)? (that )?you are (a )?human\b|\bare you a robot\b|\bpardon our interruption\b|"
-            r"\baccess (to this page has been )?denied\b|\bsecurity check\b|\bunusual traffic\b"
-            r"|\bcomplete the captcha\b"
+            r"\baccess to this page has been denied\b|\bcomplete the (security check|captcha)\b"
             r"|\brequest unsuccessful\b|\bddos protection\b",
         ),
     ),
@@ -77,7 +76,7 @@ def blocked_kind(html: bytes | str, text: str, title: str | None) -> str | None:
     markup = (head.decode("utf-8", "replace") if isinstance(head, bytes) else head).lower()
     wording = f"{title or ''}\n{text}".lower()
     for kind, most_words, marker, phrase in KINDS:
-        if words <= most_words and phrase.search(wording) and (marker.search(markup) or words < 60):
+        if words <= most_words and phrase.search(wording) and marker.search(markup):
             return kind
     return None
 

@@ -97,11 +97,12 @@ def page_jobs(results: list[FeedResult], max_attempts: int = PAGE_ATTEMPTS) -> l
 
 
 def retry_job(result: FeedResult, page: PendingPage, max_attempts: int) -> PageJob:
-    """The next try at a pending page; it upgrades the stored article in place when it arrives."""
+    """The next try at a pending page; it upgrades the stored article in place when it arrives, unless that article
+    stands for other entries too (their feed texts were one copy): then the page becomes an article of its own."""
     return PageJob(
         source=result.source.name, feed_key=result.feed_key, feed_title=result.feed.title if result.feed else None,
         feed_url=result.state.url, entry=pending_entry(page), entry_key=page.entry_key, fetch=True,
-        feed_raw_id=page.raw_feed_id, article_id=page.article_id, attempt=page.attempts + 1,
+        feed_raw_id=page.raw_feed_id, article_id=None if page.shared else page.article_id, attempt=page.attempts + 1,
         max_attempts=max_attempts,
     )  # fmt: skip
 

@@ -46,7 +46,10 @@ def parse_json_feed(data: bytes):
                           html_to_text(text_of(item.get("summary")) or "")]  # fmt: skip
             body = max(candidates, key=len)
             key = text_of(item.get("id")) or link or entry_hash(title, body)
-            tags = [t.strip() for t in item.get("tags") or [] if isinstance(t, str) and t.strip()]
+            raw_tags = item.get("tags")
+            tags = (
+                [t.strip() for t in raw_tags if isinstance(t, str) and t.strip()] if isinstance(raw_tags, list) else []
+            )
         except (ValueError, TypeError, AttributeError) as error:
             result.unreadable.append(f"entry {number}: {type(error).__name__}: {error}")
             continue

@@ -70,7 +70,7 @@ def main() -> None:
         queries = [
             ("two words", {"text": "ferry strike"}),
             ("a phrase", {"text": '"harbour council"'}),
-            ("words, source and day", {"text": "flood bridge", "source": "source 3", "since": since}),
+            ("words, source and day", {"text": "flood bridge", "sources": ["source 3"], "since": since}),
         ]
         for name, query in queries:
             median, worst = timed(db, **query)

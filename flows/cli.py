@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -380,9 +380,10 @@ def command_status(args: argparse.Namespace) -> int:
 
 
 def command_export(args: argparse.Namespace) -> int:
+    from tasks.cleaning.dates import utc_bound
     from warehouse.export import export_tables
 
-    since, until = (datetime(d.year, d.month, d.day, tzinfo=UTC) if d else None for d in (args.since, args.until))
+    since, until = utc_bound(args.since), utc_bound(args.until)
     counts = export_tables(resolve_db(args.db), args.out, args.format, args.tables, since, until)
     print(f"exported to {args.out} ({args.format}): " + ", ".join(f"{t} {n}" for t, n in counts.items()))
     return 0
@@ -432,6 +433,7 @@ def command_forget_feed(args: argparse.Namespace) -> int:
 
 
 def command_search(args: argparse.Namespace) -> int:
+    from tasks.cleaning.dates import utc_bound
     from warehouse.search import refresh_index, search_articles
 
     db = resolve_db(args.db)
@@ -441,8 +443,8 @@ def command_search(args: argparse.Namespace) -> int:
     if args.query is None:
         print(f"indexed {indexed} articles")
         return 0
-    since = datetime(args.since.year, args.since.month, args.since.day, tzinfo=UTC) if args.since else None
-    hits = search_articles(db, args.query, since, args.topic, args.source, args.limit)
+    topics, sources = [args.topic] if args.topic else None, [args.source] if args.source else None
+    hits = search_articles(db, args.query, utc_bound(args.since), args.limit, topics, sources=sources)
     if args.format == "json":
         print(json.dumps([asdict(h) for h in hits], default=json_value, ensure_ascii=False, indent=2))
         return 0
@@ -506,10 +508,10 @@ def command_watch(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
+    from tasks.cleaning.dates import utc_bound
     from tasks.reporting.render import write_report
 
-    since, until = (datetime(d.year, d.month, d.day, tzinfo=UTC) if d else None for d in (args.since, args.until))
-    page = write_report(resolve_db(args.db), args.out, since, until)
+    page = write_report(resolve_db(args.db), args.out, utc_bound(args.since), utc_bound(args.until))
     print(f"report: {page} (and its PNG charts beside it)")
     return 0
 

@@ -68,9 +68,8 @@ def sources_flow(
 
 def split_retries(batch: Batch) -> tuple[Batch, Batch]:
     """New entries' articles, and the stored articles whose pending page was tried again (loaded with refresh)."""
-    retried = list({a.article_id or id(a): a for a in batch.articles if a.page is not None and a.page.attempt > 1
-                    }.values())  # fmt: skip
-    fresh = Batch([a for a in batch.articles if a.page is None or a.page.attempt <= 1], batch.skips, batch.read)
+    retried = list({a.article_id or id(a): a for a in batch.articles if a.page and a.page.is_retry}.values())
+    fresh = Batch([a for a in batch.articles if not (a.page and a.page.is_retry)], batch.skips, batch.read)
     return fresh, Batch(retried, [], 0)
 
 

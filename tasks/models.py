@@ -29,6 +29,11 @@ class PageOutcome:
     attempt: int = 1
     error: str | None = None
 
+    @property
+    def is_retry(self) -> bool:
+        """A later attempt at a pending page: its article is stored already, and this rewrites it."""
+        return self.attempt > 1
+
 
 @dataclass(slots=True)
 class Article:

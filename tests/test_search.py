@@ -53,12 +53,12 @@ def test_the_article_about_it_ranks_first_and_a_passing_mention_after(db):
 def test_filters_by_source_day_and_topic(db):
     ids = build(db)
     refresh_index(db)
-    assert [h.article_id for h in search_articles(db, "roads", source="City Desk")] == [ids["budget"]]
+    assert [h.article_id for h in search_articles(db, "roads", sources=["City Desk"])] == [ids["budget"]]
     assert {h.article_id for h in search_articles(db, "roads")} == {ids["budget"], ids["floods"]}
     assert [h.article_id for h in search_articles(db, "roads", since=datetime(2026, 11, 24, tzinfo=UTC))] == [
         ids["budget"]
     ]
-    assert [h.article_id for h in search_articles(db, "striker OR ferry", topic="sport")] == [ids["cup"]]
+    assert [h.article_id for h in search_articles(db, "striker OR ferry", topics=["sport"])] == [ids["cup"]]
 
 
 def test_the_index_catches_up_with_loads_and_forgets_deleted_articles(db, capsys):

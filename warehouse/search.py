@@ -214,18 +214,15 @@ def match_rows(rows: list[tuple], watches: list) -> dict[str, list[str]]:
 
 
 def search_articles(
-    db: str | Path, text: str, since: datetime | None = None, topic: str | None = None, source: str | None = None,
-    limit: int = 10, places: list[str] | None = None, topics: list[str] | None = None,
-    sources: list[str] | None = None,
+    db: str | Path, text: str, since: datetime | None = None, limit: int = 10, topics: list[str] | None = None,
+    places: list[str] | None = None, sources: list[str] | None = None,
 ) -> list[Hit]:  # fmt: skip
-    """Articles matching `text` (tantivy query syntax: words, "phrases", +must, -not), best first; a title match
-    weighs twice a body match."""
+    """Articles matching `text` (tantivy query syntax: words, "phrases", +must, -not), best first, with the
+    filters of build_query; a title match weighs twice a body match."""
     index = open_index(db, create=False)
     if index is None:
         return []
     index.reload()
-    topics = [*(topics or []), *([topic] if topic else [])]
-    sources = [*(sources or []), *([source] if source else [])]
     combined, query = build_query(index, text, since, topics, places, sources)
     searcher = index.searcher()
     snippets = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -52,3 +52,12 @@ def check_published(
     if value < EARLIEST and not explicit:
         return None
     return value
+
+
+def utc_bound(value: date | datetime | None) -> datetime | None:
+    """A date means its UTC midnight; a naive datetime is taken as UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -26,11 +26,6 @@ def is_related(article: Article, digest: str, body: str, threshold: float) -> bo
     return story_similarity(mine, shingle_hashes(body), threshold) is not None
 
 
-def is_upgrade(article: Article) -> bool:
-    """A pending page's later attempt, rewriting the article stored for its entry."""
-    return article.page is not None and article.page.attempt > 1
-
-
 def fall_back_to_fetched_url(article: Article) -> None:
     """Identity from where the page was read (its source URI when that is a web address, else its file)."""
     derived = article.article_id == article_id_for(article.canonical_url, article.content_hash, article.identity_key)
@@ -55,7 +50,7 @@ def separate_shared_canonicals(articles: list[Article], stored_holders: HolderLo
     moved = 0
     for article in declared:
         holder, digest, body = holders[article.canonical_url]
-        if body is article.body or (holder == article.article_id and is_upgrade(article)):
+        if body is article.body or (holder == article.article_id and article.page and article.page.is_retry):
             continue  # the batch's first holder of the URL, or a pending page upgrading its own article
         if is_related(article, digest, body, threshold):
             continue

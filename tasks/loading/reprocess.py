@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from tasks.cleaning.dates import utc_bound
 from tasks.dedup.cluster import recluster_stored
 from tasks.fetching.feeds import entry_key
 from tasks.fetching.fetch_pages import PageJob, PageResult
@@ -23,15 +24,6 @@ def list_stored_ids(
     """Ids of stored articles published (or fetched) in [since, until) (dates are UTC midnights), oldest first."""
     with open_working(db, Publish.READ) as con:
         return select_article_ids(con, utc_bound(since), utc_bound(until), by)
-
-
-def utc_bound(value: date | datetime | None) -> datetime | None:
-    """A date means its UTC midnight; a naive datetime is taken as UTC."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def stored_article(row: dict) -> Article:

@@ -58,9 +58,10 @@ def match_watches(watches: list[WatchEntry], rows: list[tuple]) -> list[WatchHit
     if not watches or not rows:
         return []
     by_id = {row[0]: row for row in rows}
+    matched = match_rows(rows, watches)
     hits = []
     for watch in watches:
-        for article_id in match_rows(rows, [watch])[watch.name]:
+        for article_id in matched[watch.name]:
             _, title, body, source, *_ = by_id[article_id]
             hits.append(WatchHit(watch.name, article_id, title, source, matched_terms(watch.query, title, body)))
     return hits

@@ -1,5 +1,6 @@
 """Search latency on a warehouse of 100k articles: index build time, and query time (median and worst of 50
-queries, the index already open as `newsflow search` opens it) for words, a phrase and a filtered query.
+queries, each as `newsflow search` runs one: the index opened, the query, and the hits checked against the
+published file) for words, a phrase and a filtered query.
 
     .venv/bin/python benchmarks/search.py [--articles 100000]
 """

@@ -8,9 +8,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows.pipeline import chunked, load_prepared, recorded_run
+from flows.pipeline import chunked, ingest_archives, load_prepared, recorded_run
 from tasks.loading.reprocess import list_stored_ids, rebuild_stored, recluster_range
 from tasks.reading.read_files import discover_files
+from tasks.reading.warc import archive_filter, is_archive
 from tasks.running.pool import default_workers, shutdown_pool
 from tasks.running.prepare import current_taxonomy
 from tasks.running.run_record import utc_now
@@ -31,22 +32,28 @@ def backfill_flow(
     db: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int | None = None,
+    domains: list[str] | None = None,
+    languages: list[str] | None = None,
 ) -> dict:
     """Redo the stored articles whose publication (`by="published"`) or fetch (`by="fetched"`) time is in
     [since, until): web articles are extracted again from the raw store (no network), the rest re-cleaned from
     their text; all are re-tagged and re-clustered, in place. With `paths`, re-read those files and refresh what
-    they hold. Idempotent; clusters outside the range keep their members."""
+    they hold; in WARC archives there, [since, until) is the capture date, and `domains` and `languages` choose
+    records too. Idempotent; clusters outside the range keep their members."""
     if by not in ("published", "fetched"):
         raise ValueError(f"by must be 'published' or 'fetched', not {by!r}")
     db_path = str(resolve_db(db))
     workers = workers or default_workers()
-    parameters = {"since": since, "until": until, "by": by, "paths": paths, "batch_size": batch_size}
+    parameters = {"since": since, "until": until, "by": by, "paths": paths, "batch_size": batch_size,
+                  "domains": domains, "languages": languages}  # fmt: skip
     with recorded_run(db_path, "backfill", parameters) as state:
         try:
             if paths:
                 files, skips = discover_files(paths)
                 state.record_skips(skips)
-                for chunk in chunked(files, batch_size):
+                filters = archive_filter(domains, languages, since, until)
+                ingest_archives(state, [f for f in files if is_archive(f)], filters, batch_size, workers, again=True)
+                for chunk in chunked([f for f in files if not is_archive(f)], batch_size):
                     batch = prepare_files_task(chunk, utc_now(), workers, current_taxonomy())
                     load_prepared(state, batch, utc_now(), refresh=True)
             else:

@@ -74,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_help = f"DuckDB file (default: $NEWSFLOW_DB, else ./{DEFAULT_DB})"
 
     ingest = commands.add_parser("ingest", help="read article files and folders into the warehouse")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help=".txt .html(.gz) .json(l) .xml/.rss/.atom")
+    ingest.add_argument("paths", nargs="+", metavar="PATH",
+                        help=".txt .html(.gz) .json(l) .xml/.rss/.atom .warc(.gz)")  # fmt: skip
+    ingest.add_argument("--since", type=parse_date, help="WARC records captured on or after this day (YYYY-MM-DD)")
+    ingest.add_argument("--until", type=parse_date, help="WARC records captured before this day")
+    add_archive_options(ingest)
     add_run_options(ingest, db_help)
     ingest.set_defaults(handler=command_ingest)
 
@@ -83,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--until", type=parse_date, help="last published_at day, exclusive (YYYY-MM-DD)")
     backfill.add_argument("--by", choices=["published", "fetched"], default="published",
                           help="the range is of publication time (default) or fetch time")  # fmt: skip
-    backfill.add_argument("--path", dest="paths", action="append", metavar="PATH", help="re-read these files")
+    backfill.add_argument("--path", dest="paths", action="append", metavar="PATH",
+                          help="re-read these files; in WARC archives, --since/--until are capture days")  # fmt: skip
+    add_archive_options(backfill)
     add_run_options(backfill, db_help)
     backfill.set_defaults(handler=command_backfill)
 
@@ -200,6 +206,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_archive_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain", dest="domains", action="append", metavar="HOST",
+                        help="WARC records of this domain and its subdomains only (repeatable)")  # fmt: skip
+    parser.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                        help="WARC pages in this language only: ISO 639-1, e.g. en (repeatable)")  # fmt: skip
+
+
+def check_archive_options(args: argparse.Namespace) -> None:
+    """The WARC filters, checked before Prefect starts (a bad one is a usage error)."""
+    from tasks.reading.warc import archive_filter
+
+    try:
+        archive_filter(args.domains, args.languages, args.since, args.until)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def add_run_options(parser: argparse.ArgumentParser, db_help: str) -> None:
     parser.add_argument("--db", help=db_help)
     parser.add_argument("--batch-size", type=positive_int, default=None, help="articles per batch (500)")
@@ -266,14 +289,16 @@ def command_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
+    check_archive_options(args)
     db = prepare_run(args)
     start_reader_processes(args.workers)  # they fork and load while Prefect starts its server
     from flows.ingest import ingest_flow
 
     started = time.perf_counter()
     result = ingest_flow(
-        paths=[str(p) for p in args.paths], db=str(db), progress=sys.stderr.isatty(), **run_options(args)
-    )
+        paths=[str(p) for p in args.paths], db=str(db), progress=sys.stderr.isatty(), domains=args.domains,
+        languages=args.languages, since=args.since, until=args.until, **run_options(args),
+    )  # fmt: skip
     print_run_summary("ingest", result, db, time.perf_counter() - started)
     return 0
 
@@ -286,13 +311,17 @@ def command_backfill(args: argparse.Namespace) -> int:
     for path in args.paths or []:
         if not Path(path).exists():
             raise UsageError(f"no such file or folder: {path}")
+    if (args.domains or args.languages) and not args.paths:
+        raise UsageError("--domain and --language choose WARC records: give the archives with --path")
+    check_archive_options(args)
     db = prepare_run(args)
     from flows.backfill import backfill_flow
 
     started = time.perf_counter()
     result = backfill_flow(
-        since=args.since, until=args.until, by=args.by, paths=args.paths, db=str(db), **run_options(args)
-    )
+        since=args.since, until=args.until, by=args.by, paths=args.paths, db=str(db), domains=args.domains,
+        languages=args.languages, **run_options(args),
+    )  # fmt: skip
     print_run_summary("backfill", result, db, time.perf_counter() - started)
     return 0
 
@@ -627,14 +656,32 @@ def print_run_summary(flow: str, result: dict, db: Path, seconds: float) -> None
         f"{flow} {result['run_id']}: read {result['read']}, new {result['new']}, {matched}, "
         f"skipped {result['skipped']}, failed {result['failed']} in {seconds:.1f}s -> {db}"
     )
+    if "archive_records" in extra or "archives_already_read" in extra:
+        print(f"  archives: {archive_line(extra)}")
     for hit in result.get("watch_hits", [])[:10]:
         print(f"  watch {hit['watch']}: {hit['title'] or hit['article_id']} ({', '.join(hit['terms'])})")
     skips = result.get("skips", [])
     for skip in skips[:10]:
         print(f"  {'failed' if skip['failed'] else 'skipped'}: {skip['source_uri']}: {skip['reason']}")
-    if result["skipped"] + result["failed"] > 10:
-        more = result["skipped"] + result["failed"] - 10
+    listed = result["skipped"] + result["failed"] - sum(v for k, v in extra.items() if k in ARCHIVE_SKIPS)
+    if listed > 10:
+        more = listed - 10
         print(f"  … {more} more: newsflow sql \"select skips from runs where run_id = '{result['run_id']}'\"")
+
+
+ARCHIVE_SKIPS = ("archive_not_ok", "archive_not_html", "archive_too_large", "archive_unreadable")
+ARCHIVE_PARTS = (
+    ("archive_not_ok", "not status 200"), ("archive_not_html", "not HTML"), ("archive_too_large", "too large"),
+    ("archive_unreadable", "unreadable"), ("archive_filtered_domain", "other domains"),
+    ("archive_filtered_date", "outside the dates"), ("archive_filtered_language", "other languages"),
+    ("archives_already_read", "archives already read (left alone)"),
+)  # fmt: skip
+
+
+def archive_line(extra: dict) -> str:
+    """What the WARC records of a run were: `3000 records: 12 not HTML, 40 other domains`."""
+    parts = [f"{extra[key]} {label}" for key, label in ARCHIVE_PARTS if extra.get(key)]
+    return f"{extra.get('archive_records', 0)} records" + (": " + ", ".join(parts) if parts else "")
 
 
 def command_sql(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,12 +15,14 @@ from prefect.utilities.annotations import quote
 from tasks.fetching.raw import RawDocument
 from tasks.models import Batch
 from tasks.reading.read_files import FilePart, split_line_files
+from tasks.reading.warc import ArchiveChunk, ArchiveFilter, ArchiveMark, read_archives
+from tasks.running.archives import plan_archives, read_archive_marks, record_chunk
 from tasks.running.pool import shutdown_pool
 from tasks.running.prepare import current_taxonomy, start_workers
 from tasks.running.progress import Progress
 from tasks.running.report import render_markdown
 from tasks.running.run_record import RunState, begin_run, end_run, utc_now
-from tasks.running.steps import load_task, prepare_files_task
+from tasks.running.steps import load_task, prepare_archive_task, prepare_files_task
 from tasks.settings import lock_wait_seconds
 from tasks.tagging.watch import run_watches
 from warehouse.connect import run_in_progress
@@ -93,16 +96,19 @@ def publish_summary(state: RunState, status: str) -> None:
 
 
 def load_prepared(
-    state: RunState, batch: Batch, now: datetime, refresh: bool = False, raw: list[RawDocument] | None = None
-) -> LoadCounts | None:
-    """Count a prepared batch on the run and load it (with the raw documents it came from); a failed load is
-    counted, not fatal."""
+    state: RunState, batch: Batch, now: datetime, refresh: bool = False, raw: list[RawDocument] | None = None,
+    progress: list[ArchiveMark] | None = None,
+) -> LoadCounts | None:  # fmt: skip
+    """Count a prepared batch on the run and load it (with the raw documents it came from, and the archive
+    progress it reaches); a failed load is counted, not fatal."""
     state.record_read(batch.read)
     state.record_skips(batch.skips)
-    if not batch.articles and not raw:
+    if not batch.articles and not raw and not progress:
         return LoadCounts()
     try:
-        loaded = load_task(state.db, quote(batch.articles), state.run_id, now, refresh, quote(raw or []))
+        loaded = load_task(
+            state.db, quote(batch.articles), state.run_id, now, refresh, quote(raw or []), quote(progress or [])
+        )
     except Exception as error:
         get_run_logger().error("loading a batch of %d failed: %s", len(batch.articles), error)
         first = batch.articles[0].source_uri if batch.articles else "the raw store"
@@ -132,6 +138,45 @@ def ingest_files(
             bar.advance(len(chunk))
     finally:
         bar.close()
+        shutdown_pool()
+
+
+def ingest_archives(
+    state: RunState, archives: list[str], filters: ArchiveFilter, batch_size: int, workers: int, again: bool = False
+) -> None:
+    """Read WARC archives as a stream of record chunks: each chunk's pages are extracted on the workers while the
+    one before is loaded, and the offset reached in each archive commits with its chunk's articles. An archive
+    read to its end with these filters is left alone (read again from its start with `again`); one a killed run
+    left unfinished resumes at its first record not loaded."""
+    if not archives:
+        return
+    archives = [os.path.abspath(a) for a in archives]
+    todo, starts, done = plan_archives(archives, read_archive_marks(state.db, archives, filters), again)
+    if done:
+        state.count("archives_already_read", len(done))
+    if not todo:
+        return
+    taxonomy = current_taxonomy()
+    start_workers(workers)
+    broken: set[str] = set()  # archives whose pages failed to load: their progress stops there for a rerun
+
+    def finish(chunk: ArchiveChunk, pending) -> None:
+        batch = pending.result()
+        record_chunk(state, chunk, batch)
+        progress = [m for m in chunk.marks if m.archive not in broken]
+        if load_prepared(state, batch, utc_now(), refresh=again, progress=progress) is None:
+            broken.update(m.archive for m in chunk.marks)
+
+    previous = None
+    try:
+        for chunk in read_archives(todo, filters, starts, batch_size, first=FIRST_BATCH):
+            pending = prepare_archive_task.submit(quote(chunk.pages), utc_now(), workers, taxonomy, filters.languages)
+            if previous:
+                finish(*previous)
+            previous = (chunk, pending)
+        if previous:
+            finish(*previous)
+    finally:
         shutdown_pool()
 
 

@@ -91,8 +91,10 @@ class Batch:
     articles: list[Article] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     read: int = 0
+    filtered: int = 0  # dropped by a filter the run asked for (an archive's --language), not a skip
 
     def extend(self, other: Batch) -> None:
         self.articles.extend(other.articles)
         self.skips.extend(other.skips)
         self.read += other.read
+        self.filtered += other.filtered

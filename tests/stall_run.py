@@ -2,7 +2,8 @@
 here, not in the pipeline): `python tests/stall_run.py load|publish MARKER ARGS…`.
 
 - load: the batch is written inside its transaction (clusters assigned), not committed;
-- publish: half of the working copy is copied to the temporary name, nothing renamed.
+- publish: half of the working copy is copied to the temporary name, nothing renamed;
+- load3: two batches are committed and the third is written inside its transaction, not committed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,18 @@ def stall_in_load(marker: Path) -> None:
     tasks.loading.load.cluster_new_articles = assign_then_stall
 
 
+def stall_in_third_load(marker: Path) -> None:
+    load, calls = tasks.loading.load.load_batch, []
+
+    def load_or_stall(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            stall(marker)
+        return load(*args, **kwargs)
+
+    tasks.loading.load.load_batch = load_or_stall
+
+
 def stall_in_publish(marker: Path) -> None:
     def copy_half_then_stall(source: Path, target: Path) -> None:
         with open(source, "rb") as reader, open(target, "wb") as writer:
@@ -45,5 +58,5 @@ def stall_in_publish(marker: Path) -> None:
 
 if __name__ == "__main__":
     mode, marker = sys.argv[1], Path(sys.argv[2])
-    {"load": stall_in_load, "publish": stall_in_publish}[mode](marker)
+    {"load": stall_in_load, "publish": stall_in_publish, "load3": stall_in_third_load}[mode](marker)
     sys.exit(main(sys.argv[3:]))

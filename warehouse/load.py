@@ -14,6 +14,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from warehouse.archives import UPSERT_PROGRESS_SQL
+
 ARTICLE_COLUMNS = (
     "article_id", "url", "source", "source_uri", "title", "body", "authors", "published_at", "language",
     "content_hash", "cluster_id", "run_id", "ingested_at", "description", "categories", "input_format",
@@ -25,7 +27,7 @@ SIGHTING_COLUMNS = ("article_id", "source", "url", "source_uri", "title")
 ENTRY_COLUMNS = ("feed_key", "entry_key", "article_id", "page_status", "page_url", "page_attempts", "page_error")
 INCOMING = (
     "incoming_articles", "incoming_topics", "incoming_places", "incoming_sightings", "incoming_entries",
-    "incoming_clusters", "incoming_bands", "incoming_links", "incoming_raw",
+    "incoming_clusters", "incoming_bands", "incoming_links", "incoming_raw", "incoming_progress",
 )  # fmt: skip
 
 
@@ -45,6 +47,7 @@ class BatchTables:
     places: pa.Table
     entries: pa.Table | None = None
     raw: pa.Table | None = None  # fetched documents for the raw store
+    progress: pa.Table | None = None  # archive_progress rows reached with this batch (warehouse/archives.py)
 
 
 @dataclass(slots=True)
@@ -65,7 +68,7 @@ def load_batch(
 ) -> LoadCounts:
     """Insert what is new and record every sighting (and feed entry), all or nothing; `cluster` assigns
     story clusters to the new articles; `refresh` also rewrites stored copies (and their band keys)."""
-    if tables.sightings.num_rows == 0 and tables.raw is None:
+    if tables.sightings.num_rows == 0 and tables.raw is None and tables.progress is None:
         return LoadCounts()
     if tables.raw is not None:  # its own file and transaction, first: a crash after it leaves only raw documents
         save_raw(con, tables.raw)  # that a rerun stores again as no-ops
@@ -101,6 +104,9 @@ def load_batch(
         con.execute(UPSERT_SIGHTINGS_SQL, {"run_id": run_id, "now": now})
         if tables.entries is not None:
             con.execute(INSERT_ENTRIES_SQL, {"run_id": run_id, "now": now})
+        if tables.progress is not None:  # with the articles, all or nothing: a killed run resumes exactly
+            con.register("incoming_progress", tables.progress)
+            con.execute(UPSERT_PROGRESS_SQL, {"run_id": run_id, "now": now})
         con.execute("drop table batch_match")
         con.commit()
     except Exception:

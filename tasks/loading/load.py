@@ -11,6 +11,7 @@ from tasks.dedup.cluster import bands_table, cluster_new_articles
 from tasks.dedup.shared_canonical import separate_shared_canonicals
 from tasks.fetching.raw import RawDocument, raw_table
 from tasks.models import Article
+from tasks.reading.warc import ArchiveMark
 from warehouse.connect import Publish, open_working
 from warehouse.load import BatchTables, LoadCounts, load_batch
 from warehouse.select import select_url_holders
@@ -39,6 +40,10 @@ PLACE_SCHEMA = pa.schema([("article_id", pa.string()), ("country_code", pa.strin
 ENTRY_SCHEMA = pa.schema(
     [("feed_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string()), ("page_status", pa.string()),
      ("page_url", pa.string()), ("page_attempts", pa.int32()), ("page_error", pa.string())]
+)  # fmt: skip
+PROGRESS_SCHEMA = pa.schema(
+    [("archive", pa.string()), ("filters", pa.string()), ("size", pa.int64()), ("next_offset", pa.int64()),
+     ("records", pa.int64()), ("finished", pa.bool_())]
 )  # fmt: skip
 SIGHTING_SCHEMA = pa.schema(
     [("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("source_uri", pa.string()),
@@ -106,9 +111,11 @@ def load_articles(
     now: datetime,
     refresh: bool = False,
     raw: list[RawDocument] | None = None,
+    progress: list[ArchiveMark] | None = None,
 ) -> LoadCounts:
     """Deduplicate inside the batch, then load it (and the raw documents it came from) in one transaction;
-    `refresh` rewrites stored copies. A declared canonical URL held by an unrelated body is not trusted."""
+    `refresh` rewrites stored copies. A declared canonical URL held by an unrelated body is not trusted.
+    `progress` (how far in which archives this batch reaches) commits with the articles."""
 
     def cluster(con, new_ids: frozenset[str]) -> tuple[pa.Table, pa.Table, pa.Table]:
         result = cluster_new_articles(con, [a for a in unique if a.article_id in new_ids], now)
@@ -119,6 +126,7 @@ def load_articles(
         unique, copies = dedupe_batch(articles)
         tables = to_tables(unique, copies, run_id, now)
         tables.raw = raw_table(raw, run_id) if raw else None
+        tables.progress = progress_table(progress) if progress else None
         return load_batch(con, tables, run_id=run_id, now=now, refresh=refresh, cluster=cluster)
 
 
@@ -134,3 +142,10 @@ def page_columns(article: Article) -> tuple:
     if page is None:
         return None, None, None, None
     return page.status, page.url, page.attempt if page.status != "feed_only" else 0, page.error
+
+
+def progress_table(marks: list[ArchiveMark]) -> pa.Table:
+    """The archive marks as `archive_progress` rows; the last mark of an archive wins."""
+    last = {(m.archive, m.filters): m for m in marks}
+    rows = [(m.archive, m.filters, m.size, m.offset, m.records, m.finished) for m in last.values()]
+    return columns(PROGRESS_SCHEMA, rows)

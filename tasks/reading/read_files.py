@@ -33,6 +33,7 @@ FORMATS = {
     ".rss": "feed",
     ".atom": "feed",
     ".rdf": "feed",
+    ".warc": "warc",  # read as a stream by tasks/reading/warc.py, never whole
 }
 MAX_FILE_BYTES = 64 * 1024 * 1024
 PART_BYTES = 512 * 1024  # a larger uncompressed JSON Lines file is read in parts, spread over the workers

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from tasks.cleaning.clean import NO_TEXT, clean_article, has_article_text
 from tasks.cleaning.dates import as_utc
+from tasks.cleaning.language import detect_language, normalise_language
 from tasks.dedup.cluster import fingerprint
 from tasks.dedup.identity import assign_identity
 from tasks.extraction.blocked import BlockedPage
@@ -17,11 +20,13 @@ from tasks.models import Article, Batch, PageOutcome, Skip
 from tasks.reading.decode import UnreadableInput
 from tasks.reading.parse_feed import entry_to_article
 from tasks.reading.read_files import FilePart, read_file
+from tasks.reading.warc import ArchivePage
 from tasks.running.pool import map_in_pool, warm_pool
 from tasks.tagging.embed import prototypes_for
 from tasks.tagging.places import place_articles
 from tasks.tagging.tag import cached_tagger, tag_articles, taxonomy_paths
 
+T = TypeVar("T")
 PAGE_VS_FEED = 0.5  # a page giving less than half the feed's text (a paywall, a teaser) loses to the feed
 
 
@@ -60,9 +65,13 @@ def prepare_files(
     paths: list[str | FilePart], now: datetime, workers: int = 1, taxonomy: tuple[str, ...] | None = None
 ) -> Batch:
     """Read and prepare files over `workers` processes; the taxonomy is passed, not inherited."""
-    job = partial(prepare_file, now=now, taxonomy=taxonomy or current_taxonomy())
+    return gather(partial(prepare_file, now=now, taxonomy=taxonomy or current_taxonomy()), paths, workers)
+
+
+def gather(job: Callable[[T], Batch], items: list[T], workers: int) -> Batch:
+    """One batch of what `job` made of each item, in order, over `workers` processes."""
     batch = Batch()
-    for result in map_in_pool(job, paths, workers):
+    for result in map_in_pool(job, items, workers):
         batch.extend(result)
     return batch
 
@@ -133,8 +142,42 @@ def prepare_page(result: PageResult, now: datetime, taxonomy: tuple[str, ...]) -
 def prepare_pages(results: list[PageResult], now: datetime, workers: int = 1,
                   taxonomy: tuple[str, ...] | None = None) -> Batch:  # fmt: skip
     """Extract, clean, identify and tag fetched pages over `workers` processes."""
-    job = partial(prepare_page, now=now, taxonomy=taxonomy or current_taxonomy())
-    batch = Batch()
-    for result in map_in_pool(job, results, workers):
-        batch.extend(result)
-    return batch
+    return gather(partial(prepare_page, now=now, taxonomy=taxonomy or current_taxonomy()), results, workers)
+
+
+def article_from_archive(page: ArchivePage) -> Article:
+    """An archived page's article: extracted as a fetched page is, the record's target URI its source and its
+    capture date its fetch time."""
+    article = extract_page(page.html, source_uri=page.uri, url=page.uri)
+    article.input_format = "warc"
+    article.fetched_at = page.fetched_at
+    article.identity_key = page.uri
+    return article
+
+
+def prepare_archive_page(page: ArchivePage, now: datetime, taxonomy: tuple[str, ...],
+                         languages: tuple[str, ...] = ()) -> Batch:  # fmt: skip
+    """Extract and prepare one archived page; a page that declared no language is kept only when its text is in
+    one of `languages` (when given)."""
+    try:
+        article = article_from_archive(page)
+    except BlockedPage as blocked:
+        return Batch(skips=[Skip(page.uri, f"blocked page: {blocked}")])
+    except UnreadableInput as error:
+        return Batch(skips=[Skip(page.uri, str(error))])
+    except Exception as error:  # a bad page costs itself, not its batch
+        return Batch(skips=[Skip(page.uri, f"extraction failed: {type(error).__name__}: {error}", failed=True)])
+    if languages and page.language is None:
+        article.language = normalise_language(article.language) or detect_language(article.body)
+        if article.language not in languages:
+            return Batch(filtered=1)
+    return prepare_articles(Batch(articles=[article], read=1), now, taxonomy)
+
+
+def prepare_archive_pages(
+    pages: list[ArchivePage], now: datetime, workers: int = 1, taxonomy: tuple[str, ...] | None = None,
+    languages: tuple[str, ...] = (),
+) -> Batch:  # fmt: skip
+    """Extract, clean, identify and tag archived pages over `workers` processes."""
+    job = partial(prepare_archive_page, now=now, taxonomy=taxonomy or current_taxonomy(), languages=languages)
+    return gather(job, pages, workers)

@@ -18,7 +18,8 @@ from tasks.fetching.raw import RawDocument
 from tasks.fetching.web import fetch_entry_pages, fetch_feeds, save_feeds
 from tasks.loading.load import load_articles
 from tasks.models import Article, Batch
-from tasks.running.prepare import prepare_files, prepare_pages
+from tasks.reading.warc import ArchiveMark, ArchivePage
+from tasks.running.prepare import prepare_archive_pages, prepare_files, prepare_pages
 from warehouse.load import LoadCounts
 
 TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -30,12 +31,19 @@ def prepare_files_task(paths: list[str], now: datetime, workers: int, taxonomy: 
     return prepare_files(paths, now, workers, taxonomy)
 
 
+@task(name="extract-archive-pages", **TASK_OPTIONS)
+def prepare_archive_task(pages: list[ArchivePage], now: datetime, workers: int, taxonomy: tuple[str, ...],
+                         languages: tuple[str, ...]) -> Batch:  # fmt: skip
+    """Extract, clean, identify and tag pages read from WARC archives on `workers` processes."""
+    return prepare_archive_pages(pages, now, workers, taxonomy, languages)
+
+
 @task(name="load", retries=2, retry_delay_seconds=5, **TASK_OPTIONS)
 def load_task(
     db: str, articles: list[Article], run_id: str, now: datetime, refresh: bool = False,
-    raw: list[RawDocument] | None = None,
+    raw: list[RawDocument] | None = None, progress: list[ArchiveMark] | None = None,
 ) -> LoadCounts:  # fmt: skip
-    return load_articles(db, articles, run_id, now, refresh=refresh, raw=raw)
+    return load_articles(db, articles, run_id, now, refresh=refresh, raw=raw, progress=progress)
 
 
 @task(name="fetch-feeds", **TASK_OPTIONS)

@@ -1,0 +1,223 @@
+"""WARC archives (CC-NEWS and the like) as a stream of pages, with the filters that apply before extraction.
+
+FastWARC reads the records: on a gzipped WARC of 3,000 pages it read 5× faster than warcio here, and it starts
+at any record's offset, which is how a killed ingest resumes (`benchmarks/warc.py` measures both). Only response
+records with status 200 and an HTML body become pages. Memory is bounded: a chunk holds at most `pages` pages,
+and no record over `MAX_RECORD_BYTES` is read into memory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from tasks.cleaning.dates import utc_bound
+
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_CHUNK_RECORDS = 20_000  # a chunk also ends after this many records, so progress commits while filters drop most
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)", re.IGNORECASE | re.DOTALL)
+HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+
+
+@dataclass(slots=True, frozen=True)
+class ArchiveFilter:
+    """Which records of an archive to read: hosts (a domain and its subdomains), languages, and a capture-date
+    range [since, until); empty means no limit. Applied before extraction."""
+
+    domains: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def key(self) -> str:
+        """The filters as text: progress through an archive is kept per set of filters."""
+        parts = [
+            f"domains={','.join(sorted(self.domains))}",
+            f"languages={','.join(sorted(self.languages))}",
+            f"since={self.since.isoformat() if self.since else ''}",
+            f"until={self.until.isoformat() if self.until else ''}",
+        ]
+        return ";".join(parts)
+
+    def host_passes(self, uri: str) -> bool:
+        if not self.domains:
+            return True
+        host = (urlsplit(uri).hostname or "").lower().rstrip(".")
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def date_passes(self, when: datetime) -> bool:
+        return (self.since is None or when >= self.since) and (self.until is None or when < self.until)
+
+    def language_passes(self, language: str | None) -> bool:
+        """An undeclared language passes here; the extracted text's language is checked after extraction."""
+        return not self.languages or language is None or language in self.languages
+
+
+def archive_filter(
+    domains: list[str] | None = None, languages: list[str] | None = None, since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> ArchiveFilter:  # fmt: skip
+    """Filters from the command line or flow parameters, checked: a domain is a host name (`example.com` also
+    takes `www.example.com`), a language an ISO 639-1 code, a date a UTC midnight."""
+    hosts = tuple(sorted({d.strip().lower().strip(".") for d in domains or []}))
+    if bad := [d for d in hosts if not HOST.match(d)]:
+        raise ValueError(f"not a domain name: {bad[0]!r}")
+    codes = tuple(sorted({c.strip().lower() for c in languages or []}))
+    if bad := [c for c in codes if not re.fullmatch(r"[a-z]{2}", c)]:
+        raise ValueError(f"not a two-letter language code (ISO 639-1): {bad[0]!r}")
+    start, end = utc_bound(since), utc_bound(until)
+    if start and end and start >= end:
+        raise ValueError("the date range is empty: since must be before until")
+    return ArchiveFilter(hosts, codes, start, end)
+
+
+@dataclass(slots=True)
+class ArchivePage:
+    """One HTML response of an archive: its target URI, capture date and body, and the language it declares."""
+
+    uri: str
+    fetched_at: datetime
+    html: bytes
+    language: str | None
+
+
+@dataclass(slots=True)
+class ArchiveMark:
+    """How far a run got in one archive: every record before `offset` is read, and its pages are loaded."""
+
+    archive: str  # the file's absolute path
+    filters: str
+    size: int
+    offset: int
+    records: int
+    finished: bool
+
+
+@dataclass(slots=True)
+class ArchiveChunk:
+    """Pages to prepare and load together, the progress to commit with them, and what the records were."""
+
+    pages: list[ArchivePage] = field(default_factory=list)
+    marks: list[ArchiveMark] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)  # archives that could not be read to their end, and why
+
+
+def is_archive(path: str) -> bool:
+    name = path.lower()
+    return name.endswith((".warc", ".warc.gz"))
+
+
+def read_archives(
+    paths: list[str], filters: ArchiveFilter, start: dict[str, ArchiveMark], pages: int, first: int | None = None
+) -> Iterator[ArchiveChunk]:
+    """Chunks of at most `pages` pages (`first` in the first one) over the archives in order, each with the marks
+    reached; `start` holds the marks of an earlier run (with these filters) to resume from, by absolute path."""
+    chunk, limit = ArchiveChunk(), min(first or pages, pages)
+    for path in paths:
+        archive = os.path.abspath(path)
+        size = os.path.getsize(archive)
+        begun = start.get(archive)
+        offset, records = (begun.offset, begun.records) if begun and begun.size <= size else (0, 0)
+        mark = ArchiveMark(archive, filters.key(), size, offset, records, finished=False)
+        last = offset  # where the record being read began (the file object's offset, as FastWARC reports it)
+        try:
+            with open(archive, "rb") as stream:
+                stream.seek(offset)
+                for record in ArchiveIterator(stream, parse_http=False, auto_decode="all"):
+                    last = record.stream_pos
+                    if len(chunk.pages) >= limit or chunk.counts["records"] >= MAX_CHUNK_RECORDS:
+                        mark.offset = last
+                        chunk.marks.append(mark)
+                        yield chunk
+                        chunk, limit = ArchiveChunk(), pages
+                        mark = ArchiveMark(archive, mark.filters, size, last, mark.records, finished=False)
+                    mark.records += 1
+                    chunk.counts["records"] += 1
+                    outcome = read_record(record, filters)
+                    if outcome == "truncated":
+                        raise OSError(f"the file ends inside the record at offset {last}")
+                    if isinstance(outcome, ArchivePage):
+                        chunk.pages.append(outcome)
+                    chunk.counts[outcome if isinstance(outcome, str) else "pages"] += 1
+            mark.offset, mark.finished = size, True
+        except OSError as error:  # truncated or corrupt: what was read stands; a rerun starts at the last record
+            mark.offset = last
+            chunk.errors.append(f"{archive}: archive unreadable after {mark.records} records: {error}")
+        chunk.marks.append(mark)
+    if chunk.marks:
+        yield chunk
+
+
+def read_record(record: WarcRecord, filters: ArchiveFilter) -> ArchivePage | str:
+    """The record's page, or the name of why it is not one: not_response (a request, metadata or warcinfo
+    record: not counted as a skip), not_ok, not_html, too_large, unreadable, truncated (the file ends inside
+    it), or a filter (domain, date, language)."""
+    if record.record_type != WarcRecordType.response:
+        return "not_response"
+    uri = (record.headers.get("WARC-Target-URI") or "").strip("<> ")
+    if not uri.startswith(("http://", "https://")):
+        return "not_html"
+    if not filters.host_passes(uri):
+        return "filtered_domain"
+    when = record_date(record)
+    if when is None:
+        return "unreadable"
+    if not filters.date_passes(when):
+        return "filtered_date"
+    if record.content_length > MAX_RECORD_BYTES:
+        return "too_large"
+    try:
+        record.parse_http(auto_decode="all")
+        status = record.http_headers.status_code
+        body = record.reader.read()
+    except Exception:  # a truncated or malformed record costs itself
+        return "unreadable"
+    encoded = record.http_headers.get("Content-Encoding") or record.http_headers.get("Transfer-Encoding")
+    if not encoded and len(body) < record.content_length:
+        return "truncated"  # the file ends inside this record
+    if status != 200:
+        return "not_ok"
+    content_type = (record.http_content_type or "").lower()
+    if not (content_type in HTML_TYPES or (not content_type and HTML_START.match(body[:1024]))):
+        return "not_html"
+    language = declared_language(record.http_headers.get("Content-Language"), body)
+    if not filters.language_passes(language):
+        return "filtered_language"
+    return ArchivePage(uri=uri, fetched_at=when, html=body, language=language)
+
+
+def record_date(record: WarcRecord) -> datetime | None:
+    try:
+        when = record.record_date
+    except Exception:
+        return None
+    if when is None:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def declared_language(header: str | None, body: bytes) -> str | None:
+    """The page's own language, lower-case ISO 639-1: the Content-Language header, else `<html lang>`."""
+    if header and (code := header.split(",")[0].strip().split("-")[0].lower()) and code.isalpha():
+        return code
+    match = HTML_LANG.search(body[:8192])
+    return match.group(1).decode().lower() if match else None
+
+
+SKIP_REASONS = {
+    "not_ok": "response status is not 200",
+    "not_html": "not an HTML page",
+    "too_large": f"record larger than {MAX_RECORD_BYTES // 2**20} MiB",
+    "unreadable": "record could not be read",
+}
+FILTERS = ("filtered_domain", "filtered_date", "filtered_language")

@@ -42,7 +42,7 @@ def sources_flow(
             files, skips = discover_files(folders)
             state.record_skips(skips)
             ingest_files(state, files, batch_size, workers, progress)
-        feeds = [s for s in enabled if s.feed]
+        feeds = [s for s in enabled if s.fetch_url]  # feeds, sitemaps and sites
         started = run_clock()
         try:
             for chunk in chunked(feeds, config.feeds_per_batch, first=config.feeds_per_batch):

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -37,27 +37,42 @@ Positive = Annotated[int, Field(ge=1)]
 
 
 class Source(Strict):
-    """One `[[sources]]` table: a feed to fetch or a folder to read."""
+    """One `[[sources]]` table: a feed or a sitemap to fetch, a site whose robots.txt lists its sitemaps, or a
+    folder to read."""
 
     name: Annotated[str, Field(min_length=1)]
     feed: str | None = None
     path: str | None = None
+    sitemap: str | None = None  # a sitemap, news sitemap or sitemap index
+    site: str | None = None  # with `sitemaps = "robots"`: every sitemap the site's robots.txt lists
+    sitemaps: Literal["robots"] | None = None
     fetch_pages: bool = True  # fetch the article page behind each entry, or keep the feed's own content
     max_entries: Positive = 100  # new entries taken per run
     enabled: bool = True
 
-    @field_validator("feed")
+    @field_validator("feed", "sitemap", "site")
     @classmethod
-    def http_feed(cls, value: str | None) -> str | None:
+    def http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value
 
     @model_validator(mode="after")
-    def feed_or_path(self) -> Source:
-        if bool(self.feed) == bool(self.path):
-            raise ValueError("needs exactly one of `feed` or `path`")
+    def one_kind(self) -> Source:
+        if sum(bool(v) for v in (self.feed, self.path, self.sitemap, self.site)) != 1:
+            raise ValueError("needs exactly one of `feed`, `sitemap`, `site` or `path`")
+        if bool(self.site) != bool(self.sitemaps):
+            raise ValueError('`site` goes with `sitemaps = "robots"` (its sitemaps come from its robots.txt)')
         return self
+
+    @property
+    def fetch_url(self) -> str | None:
+        """What a sources run fetches first: the feed, the sitemap, or the site (for its robots.txt)."""
+        return self.feed or self.sitemap or self.site
+
+    @property
+    def is_sitemap(self) -> bool:
+        return bool(self.sitemap or self.site)
 
 
 class SourcesConfig(Strict):
@@ -87,7 +102,7 @@ class SourcesConfig(Strict):
     @classmethod
     def some_unique_sources(cls, value: list[Source]) -> list[Source]:
         if not value:
-            raise ValueError("no sources: add a [[sources]] table with a `name` and a `feed` or a `path`")
+            raise ValueError("no sources: add a [[sources]] table with a `name` and a `feed`, `sitemap` or `path`")
         names = [s.name for s in value]
         if duplicates := sorted({n for n in names if names.count(n) > 1}):
             raise ValueError(f"source names must be unique: {', '.join(map(repr, duplicates))} repeat")

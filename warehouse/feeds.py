@@ -35,6 +35,14 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[st
     return {row[0]: FeedState(*row) for row in cursor.fetchall()}
 
 
+def read_source_states(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, FeedState]:
+    """Every state row of these sources (a sitemap source has one per sitemap it reached)."""
+    cursor = con.execute(
+        f"select {', '.join(COLUMNS)} from feed_state where source in (select unnest($sources))", {"sources": sources}
+    )
+    return {row[0]: FeedState(*row) for row in cursor.fetchall()}
+
+
 def save_feed_states(con: duckdb.DuckDBPyConnection, states: list[FeedState]) -> None:
     """Upsert the states, in one transaction."""
     if not states:

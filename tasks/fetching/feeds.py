@@ -37,6 +37,8 @@ class FeedResult:
     pending: int = 0  # new entries beyond the source's max_entries: taken by the next runs
     retries: list[PendingPage] = field(default_factory=list)  # taken entries whose page is fetched again
     raw: RawDocument | None = None  # the feed body as fetched, for the raw store
+    # a sitemap source's other sitemaps (of its index, or its site's robots.txt), each with the validators to store
+    children: list[tuple[FeedState, tuple[str | None, str | None] | None]] = field(default_factory=list)
 
     @property
     def feed_key(self) -> str:
@@ -44,7 +46,7 @@ class FeedResult:
 
 
 def initial_state(source: Source) -> FeedState:
-    return FeedState(feed_key=source.feed, source=source.name, url=source.feed)
+    return FeedState(feed_key=source.fetch_url, source=source.name, url=source.fetch_url)
 
 
 def fetch_feed(
@@ -140,3 +142,13 @@ def commit_feed(result: FeedResult) -> FeedState:
         state.etag, state.last_modified = result.validators
     state.entries_taken += len(result.new_entries)
     return state
+
+
+def commit_children(result: FeedResult) -> list[FeedState]:
+    """A sitemap source's other sitemaps, to save with it: validators advance on the same terms as its own."""
+    states = []
+    for state, validators in result.children:
+        if validators and not result.pending:
+            state.etag, state.last_modified = validators
+        states.append(state)
+    return states

@@ -75,6 +75,12 @@ class PoliteClient:
             finally:
                 self._next[origin] = time.monotonic() + self.delay_for(origin)
 
+    def sitemaps_for(self, origin: str) -> list[str]:
+        """The `Sitemap:` lines of the host's robots.txt (fetched once for the run, as for every check)."""
+        with self.host_lock(origin):
+            rules = self.robots_for(origin)
+        return [url for url in (rules.rules.sitemaps if rules.rules else []) if url.startswith(("http://", "https://"))]
+
     def robots_for(self, origin: str) -> RobotsRules:
         """Fetch and parse /robots.txt once per host: 401/403 deny all, other 4xx allow all, 5xx or no answer
         deny all for this run. Called with the host's lock held."""

@@ -13,12 +13,28 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.config import Source, SourcesConfig
-from tasks.fetching.feeds import RETRY_OUTCOMES, FeedResult, commit_feed, entry_key, fetch_feed, pending_entry
+from tasks.fetching.feeds import (
+    RETRY_OUTCOMES,
+    FeedResult,
+    commit_children,
+    commit_feed,
+    entry_key,
+    fetch_feed,
+    pending_entry,
+)
 from tasks.fetching.fetch_pages import PAGE_ATTEMPTS, PageJob, PageResult, fetch_pages
 from tasks.fetching.http import Fetcher, FetchSettings
 from tasks.fetching.polite import PoliteClient, origin_of
+from tasks.fetching.sitemaps import fetch_sitemap_source
 from warehouse.connect import Publish, open_working
-from warehouse.feeds import PendingPage, read_feed_states, save_feed_states, select_pending_pages, select_taken_entries
+from warehouse.feeds import (
+    PendingPage,
+    read_feed_states,
+    read_source_states,
+    save_feed_states,
+    select_pending_pages,
+    select_taken_entries,
+)
 
 _clients: dict[str, PoliteClient] = {}
 _lock = threading.Lock()
@@ -52,12 +68,16 @@ def fetch_feeds(db: str | Path, run_id: str, config: SourcesConfig, sources: lis
     and the taken entries whose page is pending (a transient failure on an earlier run)."""
     client = client_for(run_id, config)
     with open_working(db, Publish.READ) as con:
-        states = read_feed_states(con, [s.feed for s in sources])
+        states = read_feed_states(con, [s.fetch_url for s in sources])
+        sitemaps = read_source_states(con, [s.name for s in sources if s.is_sitemap])
 
     def one(source: Source) -> FeedResult:
-        return fetch_feed(client, source, states.get(source.feed), now, config.failures_before_rest)
+        if source.is_sitemap:
+            mine = {k: v for k, v in sitemaps.items() if v.source == source.name}
+            return fetch_sitemap_source(client, source, mine, now, config.failures_before_rest, config.max_body_bytes)
+        return fetch_feed(client, source, states.get(source.fetch_url), now, config.failures_before_rest)
 
-    hosts = len({origin_of(s.feed) for s in sources}) or 1
+    hosts = len({origin_of(s.fetch_url) for s in sources}) or 1
     with ThreadPoolExecutor(max_workers=min(8, hosts)) as pool:
         results = list(pool.map(one, sources))
     with open_working(db, Publish.READ) as con:
@@ -116,7 +136,7 @@ def fetch_entry_pages(run_id: str, config: SourcesConfig, jobs: list[PageJob], r
 def save_feeds(db: str | Path, results: list[FeedResult]) -> None:
     """Store each feed's state; called after its entries are committed, so validators never run ahead."""
     with open_working(db, Publish.LATER) as con:  # published with the next batch
-        save_feed_states(con, [commit_feed(r) for r in results])
+        save_feed_states(con, [commit_feed(r) for r in results] + [c for r in results for c in commit_children(r)])
 
 
 def run_clock() -> float:

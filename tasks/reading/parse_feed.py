@@ -35,6 +35,7 @@ class FeedEntry:
     published_at: datetime | None
     categories: list[str]
     text: str
+    language: str | None = None  # declared for the entry (a news sitemap's publication language)
 
 
 @dataclass(slots=True)
@@ -147,6 +148,7 @@ def entry_to_article(entry: FeedEntry, feed_title: str | None, source_uri: str) 
         date_source="feed" if entry.published_at is not None else None,
         source=feed_title,
         categories=entry.categories,
+        language=entry.language,
         input_format="feed",
         extractor=FEED_EXTRACTOR,
         identity_key=f"{source_uri}#{entry.key}",

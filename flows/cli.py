@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from flows.cli_sources import SourcesUsageError, add_sources_commands
 from tasks.settings import DEFAULT_DB, apply_prefect_defaults, resolve_db
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in RUNS_THAT_WATCH:
             load_watches_file()  # and the watchlist file the run will match its new articles against
         return args.handler(args)
-    except (UsageError, ConfigError) as error:
+    except (UsageError, SourcesUsageError, ConfigError) as error:
         problems = str(error).splitlines()
         if len(problems) > 1:
             print(
@@ -185,11 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--db", help=db_help)
     report.set_defaults(handler=command_report)
 
-    opml = commands.add_parser("import-opml", help="turn an OPML feed list into a sources file")
-    opml.add_argument("opml", type=Path, metavar="FILE.opml")
-    opml.add_argument("--out", type=Path, required=True, metavar="SOURCES.toml", help="the sources file to write")
-    opml.add_argument("--force", action="store_true", help="replace --out if it exists")
-    opml.set_defaults(handler=command_import_opml)
+    add_sources_commands(commands, Parser)
 
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",
@@ -542,29 +539,6 @@ def command_report(args: argparse.Namespace) -> int:
 
     page = write_report(resolve_db(args.db), args.out, utc_bound(args.since), utc_bound(args.until))
     print(f"report: {page} (and its PNG charts beside it)")
-    return 0
-
-
-def command_import_opml(args: argparse.Namespace) -> int:
-    from tasks.config import load_sources_file
-    from tasks.reading.decode import UnreadableInput
-    from tasks.reading.opml import read_opml, sources_toml
-
-    if args.out.exists() and not args.force:
-        raise UsageError(f"{args.out} exists: choose another --out, or --force to replace it")
-    try:
-        feeds, left_out = read_opml(args.opml.read_bytes())
-    except OSError as error:
-        raise UsageError(f"cannot read {args.opml}: {error}") from None
-    except UnreadableInput as error:
-        raise UsageError(f"{args.opml}: {error}") from None
-    if not feeds:
-        raise UsageError(f"{args.opml}: no feed outlines (xmlUrl) in it")
-    args.out.write_text(sources_toml(feeds), encoding="utf-8")
-    load_sources_file(args.out)  # what it wrote is a valid sources file
-    for reason in left_out:
-        print(f"  left out: {reason}")
-    print(f"wrote {len(feeds)} feed{'s' if len(feeds) != 1 else ''} to {args.out}: newsflow run --sources {args.out}")
     return 0
 
 

@@ -49,6 +49,7 @@ class Source(Strict):
     fetch_pages: bool = True  # fetch the article page behind each entry, or keep the feed's own content
     max_entries: Positive = 100  # new entries taken per run
     enabled: bool = True
+    tags: list[str] = Field(default_factory=list)  # labels of your own (an OPML import keeps its folders here)
 
     @field_validator("feed", "sitemap", "site")
     @classmethod

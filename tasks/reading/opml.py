@@ -1,10 +1,13 @@
-"""OPML feed lists (what feed readers export) to a sources file: one [[sources]] per feed, nested folders
-flattened, duplicates dropped. The XML is screened like a feed (no entities, no external references)."""
+"""OPML feed lists (what feed readers export) to sources, and sources back to OPML: one [[sources]] per feed, its
+title kept as the name and its folders as tags, duplicates dropped. The XML is screened like a feed (no
+entities, no external references)."""
 
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from xml.sax.saxutils import quoteattr
 
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
@@ -12,8 +15,17 @@ from defusedxml import DefusedXmlException
 from tasks.reading.decode import UnreadableInput
 
 
-def read_opml(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
-    """(name, feed URL) per feed outline, in document order, and what was left out and why."""
+@dataclass(slots=True)
+class OpmlFeed:
+    name: str
+    url: str
+    tags: list[str] = field(default_factory=list)  # the folders it sits in, outermost first
+
+
+def read_opml(data: bytes, names: set[str] | None = None, urls: set[str] | None = None
+              ) -> tuple[list[OpmlFeed], list[str]]:  # fmt: skip
+    """The feed outlines in document order, and what was left out and why; `names` and `urls` are those a sources
+    file already has (a feed there is left out, a name there gets a number)."""
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as error:
@@ -22,33 +34,64 @@ def read_opml(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
         raise UnreadableInput(f"not an OPML file: {error}") from None
     if root.tag.lower() != "opml":
         raise UnreadableInput(f"not an OPML file: the root element is <{root.tag}>")
-    feeds, left_out, names, urls = [], [], set(), set()
-    for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not url:
-            continue  # a folder
-        name = " ".join((outline.get("title") or outline.get("text") or url).split())
-        if not url.startswith(("http://", "https://")):
-            left_out.append(f"{name}: not an http(s) feed URL: {url}")
-            continue
-        if url in urls:
-            left_out.append(f"{name}: the same feed as an earlier outline")
-            continue
-        base, number = name, 2
-        while name in names:  # source names must be unique
-            name, number = f"{base} ({number})", number + 1
-        names.add(name)
-        urls.add(url)
-        feeds.append((name, url))
+    names, urls = set(names or ()), set(urls or ())
+    feeds: list[OpmlFeed] = []
+    left_out: list[str] = []
+
+    def walk(node: ElementTree.Element, folders: list[str]) -> None:
+        for outline in node.findall("outline"):
+            url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+            title = " ".join((outline.get("title") or outline.get("text") or "").split())
+            if not url:
+                walk(outline, [*folders, title] if title else folders)  # a folder
+                continue
+            name = title or url
+            if not url.startswith(("http://", "https://")):
+                left_out.append(f"{name}: not an http(s) feed URL: {url}")
+            elif url in urls:
+                left_out.append(f"{name}: a feed the sources already have")
+            else:
+                base, number = name, 2
+                while name in names:  # source names must be unique
+                    name, number = f"{base} ({number})", number + 1
+                names.add(name)
+                urls.add(url)
+                feeds.append(OpmlFeed(name, url, list(dict.fromkeys(folders))))
+
+    body = root.find("body")
+    walk(body if body is not None else root, [])
     return feeds, left_out
 
 
-def sources_toml(feeds: list[tuple[str, str]]) -> str:
-    """A sources file for these feeds (TOML basic strings share JSON's escapes)."""
-    blocks = [f"[[sources]]\nname = {json.dumps(name, ensure_ascii=False)}\nfeed = {json.dumps(url)}"
-              for name, url in feeds]  # fmt: skip
-    return (
-        "# imported from OPML: see the README's sources file section for the other settings\n\n"
-        + "\n\n".join(blocks)
-        + "\n"
-    )
+def sources_toml(feeds: list[OpmlFeed], header: bool = True) -> str:
+    """[[sources]] tables for these feeds (TOML basic strings share JSON's escapes)."""
+    blocks = []
+    for feed in feeds:
+        lines = [f"[[sources]]\nname = {json.dumps(feed.name, ensure_ascii=False)}\nfeed = {json.dumps(feed.url)}"]
+        if feed.tags:
+            lines.append(f"tags = {json.dumps(feed.tags, ensure_ascii=False)}")
+        blocks.append("\n".join(lines))
+    intro = "# imported from OPML: see the README's sources file section for the other settings\n\n" if header else ""
+    return intro + "\n\n".join(blocks) + "\n"
+
+
+def write_opml(feeds: list[OpmlFeed], title: str = "newsflow sources") -> str:
+    """OPML 2.0 of the feeds, each in the folder of its first tag."""
+    folders: dict[str, list[OpmlFeed]] = {}
+    for feed in feeds:
+        folders.setdefault(feed.tags[0] if feed.tags else "", []).append(feed)
+
+    def outline(feed: OpmlFeed, indent: str) -> str:
+        name = quoteattr(feed.name)
+        return f'{indent}<outline type="rss" text={name} title={name} xmlUrl={quoteattr(feed.url)}/>'
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
+             f"  <head><title>{quoteattr(title)[1:-1]}</title></head>", "  <body>"]  # fmt: skip
+    for folder, members in folders.items():
+        if not folder:
+            lines += [outline(f, "    ") for f in members]
+            continue
+        lines.append(f"    <outline text={quoteattr(folder)} title={quoteattr(folder)}>")
+        lines += [outline(f, "      ") for f in members]
+        lines.append("    </outline>")
+    return "\n".join([*lines, "  </body>", "</opml>"]) + "\n"

@@ -364,11 +364,12 @@ def ingest(archive: Path, db: Path) -> dict:
 
 def end_to_end(folder: Path, corpus: dict) -> dict:
     one = build_corpus(folder / "one-page", 1)
-    startups = [ingest(Path(one["files"]["gz"]["path"]), folder / f"startup{n}.duckdb")["wall_s"] for n in range(2)]
+    small = [ingest(Path(one["files"]["gz"]["path"]), folder / f"startup{n}.duckdb") for n in range(2)]
     result = ingest(Path(corpus["files"]["gz"]["path"]), folder / "bench.duckdb")
+    startups = [run["wall_s"] for run in small]
     startup = min(startups)
     result |= {
-        "startup_runs_s": startups, "startup_s": startup,
+        "startup_runs_s": startups, "startup_s": startup, "startup_run_itself_s": [run["run_s"] for run in small],
         "articles_per_s_with_startup": result["new"] / result["wall_s"],
         "articles_per_s_without_startup": result["new"] / (result["wall_s"] - startup)
         if result["wall_s"] > startup
@@ -421,7 +422,8 @@ def checks(corpus: dict, rows: list[dict], run: dict) -> list[str]:
 def report(facts: dict, corpus: dict, rows: list[dict], run: dict, notes: list[str]) -> None:
     files = corpus["files"]
     print(f"machine: {facts['cores']} cores (sched_getaffinity), {facts['cpu']}, Python {facts['python']},"
-          f" fastwarc {facts['fastwarc']}, warcio {facts['warcio']}")  # fmt: skip
+          f" fastwarc {facts['fastwarc']}, warcio {facts['warcio']}; load average (1 min)"
+          f" {facts['load_1min_at_start']:.2f} at start, {facts['load_1min_at_end']:.2f} at end")  # fmt: skip
     print(f"pages: {corpus['source']}")
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(corpus["kinds"].items()))
     print(f"corpus: {corpus['records']} records = warcinfo + {corpus['responses']} requests + {corpus['responses']}"
@@ -473,6 +475,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.out or Path(tempfile.mkdtemp(prefix="newsflow-warc-"))
     try:
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         corpus = build_corpus(folder, args.pages)
         print(f"corpus written in {time.perf_counter() - started:.0f}s ({folder})", flush=True)
@@ -484,7 +487,7 @@ def main() -> None:
             os.sched_setaffinity(0, cores)
         print("reading done; ingesting", flush=True)
         run = end_to_end(folder, corpus)
-        facts = machine()
+        facts = machine() | {"load_1min_at_start": load_before, "load_1min_at_end": os.getloadavg()[0]}
         notes = checks(corpus, rows, run)
         print()
         report(facts, corpus, rows, run, notes)

@@ -240,3 +240,29 @@ def test_a_json_feed_over_http(httpserver, client):
     result = fetch_feed(client, source_for(httpserver, "/feed.json"), None, NOW)
     assert result.outcome == "fetched" and [e.title for e in result.feed.entries] == ["Ferry timetable cut",
                                                                                        "Harbour plan"]  # fmt: skip
+
+
+def test_a_json_feed_1_0_over_http_with_author_language_and_a_malformed_item(httpserver, client):
+    import json
+
+    feed = {
+        "version": "https://jsonfeed.org/version/1", "title": "Valley Post", "language": "en-GB",
+        "author": {"name": "Valley Desk"},
+        "items": [
+            {"id": "v1", "url": "https://valley.example/1", "title": "Mill reopens",
+             "content_text": "The old mill reopened on Monday after a year of repairs.",
+             "date_published": "2026-11-29T10:00:00Z", "author": {"name": "Ana Ruiz"}, "tags": "lone string"},
+            {"id": "v2", "url": "https://valley.example/2", "title": "Bridge vote", "language": "cy",
+             "content_html": "<p>The council votes on the bridge tonight.</p>"},
+            {"id": {"not": "a string"}, "title": 7},
+            ["not", "an", "object"],
+        ],
+    }  # fmt: skip
+    httpserver.expect_request("/v.json").respond_with_handler(conditional(json.dumps(feed), "application/json"))
+    result = fetch_feed(client, source_for(httpserver, "/v.json"), None, NOW)
+    assert result.outcome == "fetched" and result.feed.version == "json1"
+    first, second = result.feed.entries[:2]
+    assert first.authors == ["Ana Ruiz"] and first.language == "en" and first.categories == []
+    assert second.authors == ["Valley Desk"] and second.language == "cy"
+    assert second.text == "The council votes on the bridge tonight."
+    assert "entry 4: ValueError: an item is not an object" in result.feed.unreadable

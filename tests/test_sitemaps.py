@@ -150,9 +150,12 @@ def test_a_sitemap_index_is_followed_and_answers_304_on_the_second_run(httpserve
 def test_sitemaps_from_robots_txt_and_a_hostile_sitemap_costs_only_itself(httpserver, tmp_path, db):
     base = httpserver.url_for("").rstrip("/")
     serve_sitemaps(httpserver, robots=f"User-agent: *\nDisallow: /map/story-9\nSitemap: {base}/news-1.xml\n"
-                                      f"Sitemap: {base}/news-2.xml.gz\nSitemap: {base}/bomb.xml\n")  # fmt: skip
+                                      f"Sitemap: {base}/news-2.xml.gz\nSitemap: {base}/bomb.xml\n"
+                                      f"Sitemap: {base}/zip-bomb.xml.gz\n")  # fmt: skip
     bomb = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><urlset>&b;</urlset>'
     httpserver.expect_request("/bomb.xml").respond_with_data(bomb, content_type="application/xml")
+    zipped = gzip.compress(b"<urlset>" + b" " * (64 * 2**20) + b"</urlset>", compresslevel=1)  # 64 MiB inside
+    httpserver.expect_request("/zip-bomb.xml.gz").respond_with_data(zipped, content_type="application/gzip")
     sources = write_sources(tmp_path, f'[[sources]]\nname = "site"\nsite = "{base}/"\nsitemaps = "robots"\n')
     result = sources_flow(sources_file=sources, db=db, workers=1)
     assert result["new"] == 10  # story-9's page is disallowed: its headline is kept
@@ -163,3 +166,4 @@ def test_sitemaps_from_robots_txt_and_a_hostile_sitemap_costs_only_itself(httpse
     assert counts["feeds"]["site"]["robots_blocked"] == 1
     assert any("bomb.xml" in s["source_uri"] or "bomb.xml" in s["reason"] for s in result["skips"])
     assert any("entities" in s["reason"] for s in result["skips"])
+    assert any("zip-bomb.xml.gz" in s["reason"] and "once decompressed" in s["reason"] for s in result["skips"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tasks.cleaning.dates import parse_datetime
+from tasks.cleaning.language import normalise_language
 from tasks.extraction.html_text import html_to_text
 from tasks.reading.decode import UnreadableInput, decode_text
 
@@ -57,8 +58,10 @@ def parse_json_feed(data: bytes):
             continue
         seen.add(key)
         published = parse_datetime(text_of(item.get("date_published")) or text_of(item.get("date_modified")))
+        language = normalise_language(text_of(item.get("language")) or text_of(document.get("language")))
         result.entries.append(FeedEntry(key=key, title=title, link=link, authors=names(item) or feed_authors,
-                                        published_at=published, categories=tags[:20], text=body))  # fmt: skip
+                                        published_at=published, categories=tags[:20], text=body,
+                                        language=language))  # fmt: skip
     return result
 
 

@@ -1,7 +1,8 @@
 """WARC archives (CC-NEWS and the like) as a stream of pages, with the filters that apply before extraction.
 
-FastWARC reads the records: on a gzipped WARC of 3,000 pages it read 5× faster than warcio here, and it starts
-at any record's offset, which is how a killed ingest resumes (`benchmarks/warc.py` measures both). Only response
+FastWARC reads the records: on 6,690 records around 3,000 real pages (123 KiB on average) it read 2.3× faster
+than warcio here gzipped and 3.2× plain, on one core (`benchmarks/warc.py`), and it starts at any record's offset,
+which is how a killed ingest resumes. Only response
 records with status 200 and an HTML body become pages. Memory is bounded: a chunk holds at most `pages` pages,
 and no record over `MAX_RECORD_BYTES` is read into memory.
 """

@@ -8,6 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.engine import run_task
 from flows.pipeline import chunked, ingest_archives, load_prepared, recorded_run
 from tasks.loading.reprocess import list_stored_ids, rebuild_stored, recluster_range
 from tasks.reading.read_files import discover_files
@@ -54,15 +55,15 @@ def backfill_flow(
                 filters = archive_filter(domains, languages, since, until)
                 ingest_archives(state, [f for f in files if is_archive(f)], filters, batch_size, workers, again=True)
                 for chunk in chunked([f for f in files if not is_archive(f)], batch_size):
-                    batch = prepare_files_task(chunk, utc_now(), workers, current_taxonomy())
+                    batch = run_task(prepare_files_task, chunk, utc_now(), workers, current_taxonomy())
                     load_prepared(state, batch, utc_now(), refresh=True)
             else:
-                ids = stored_ids_task(db_path, since, until, by)
+                ids = run_task(stored_ids_task, db_path, since, until, by)
                 for chunk in chunked(ids, batch_size):
-                    batch = rebuild_task(db_path, quote(chunk), utc_now(), workers, current_taxonomy())
+                    batch = run_task(rebuild_task, db_path, quote(chunk), utc_now(), workers, current_taxonomy())
                     load_prepared(state, batch, utc_now(), refresh=True)
                 if ids:
-                    state.count("reclustered", recluster_task(db_path, quote(ids)))
+                    state.count("reclustered", run_task(recluster_task, db_path, quote(ids)))
         finally:
             shutdown_pool()
     return state.summary()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.cli_sources import SourcesUsageError, add_sources_commands
+from flows.engine import run_flow
 from tasks.settings import DEFAULT_DB, apply_prefect_defaults, resolve_db
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -262,6 +263,15 @@ def prepare_run(args: argparse.Namespace) -> Path:
     ensure_published(db)
     apply_prefect_defaults()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
+    from flows.engine import choose_engine, set_direct
+    from tasks.config import load_settings
+
+    engine = choose_engine(load_settings().engine)
+    set_direct(engine == "direct")
+    if args.verbose:
+        where = os.environ.get("PREFECT_API_URL") or "a temporary Prefect server"
+        print(f"newsflow: running {'in this process (no Prefect server)' if engine == 'direct' else 'under ' + where}",
+              file=sys.stderr)  # fmt: skip
     return db
 
 
@@ -273,6 +283,18 @@ def start_reader_processes(workers: int | None) -> None:
     from tasks.running.prepare import start_workers
 
     threading.Thread(target=start_workers, args=(workers or default_workers(),), daemon=True).start()
+
+
+def worth_workers(paths: list[str]) -> bool:
+    """Whether an ingest is large enough to pay for starting the reader processes up front (a few files are read
+    in the process, and a forked worker's warm-up would only compete with it for the cores)."""
+    from flows.pipeline import FIRST_BATCH
+    from tasks.reading.read_files import PART_BYTES, discover_files
+
+    files, _ = discover_files(paths)
+    if len(files) > FIRST_BATCH:
+        return True
+    return any(f.lower().endswith((".warc", ".warc.gz")) or os.path.getsize(f) > PART_BYTES for f in files)
 
 
 def run_options(args: argparse.Namespace) -> dict:
@@ -288,12 +310,13 @@ def command_ingest(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or folder: {missing[0]}")
     check_archive_options(args)
     db = prepare_run(args)
-    start_reader_processes(args.workers)  # they fork and load while Prefect starts its server
+    if worth_workers(args.paths):
+        start_reader_processes(args.workers)  # they fork and load while the flow starts
     from flows.ingest import ingest_flow
 
     started = time.perf_counter()
-    result = ingest_flow(
-        paths=[str(p) for p in args.paths], db=str(db), progress=sys.stderr.isatty(), domains=args.domains,
+    result = run_flow(
+        ingest_flow, paths=[str(p) for p in args.paths], db=str(db), progress=sys.stderr.isatty(), domains=args.domains,
         languages=args.languages, since=args.since, until=args.until, **run_options(args),
     )  # fmt: skip
     print_run_summary("ingest", result, db, time.perf_counter() - started)
@@ -315,7 +338,8 @@ def command_backfill(args: argparse.Namespace) -> int:
     from flows.backfill import backfill_flow
 
     started = time.perf_counter()
-    result = backfill_flow(
+    result = run_flow(
+        backfill_flow,
         since=args.since, until=args.until, by=args.by, paths=args.paths, db=str(db), domains=args.domains,
         languages=args.languages, **run_options(args),
     )  # fmt: skip
@@ -330,7 +354,7 @@ def command_retag(args: argparse.Namespace) -> int:
     from flows.retag import retag_flow
 
     started = time.perf_counter()
-    result = retag_flow(since=args.since, until=args.until, db=str(db))
+    result = run_flow(retag_flow, since=args.since, until=args.until, db=str(db))
     print_run_summary("retag", result, db, time.perf_counter() - started)
     return 0
 
@@ -576,7 +600,7 @@ def command_run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest_flow
 
     started = time.perf_counter()
-    result = ingest_flow(paths=[str(samples)], db=str(db), progress=sys.stderr.isatty(), **run_options(args))
+    result = run_flow(ingest_flow, paths=[str(samples)], db=str(db), progress=sys.stderr.isatty(), **run_options(args))
     print_run_summary("ingest", result, db, time.perf_counter() - started)
     from warehouse.query import run_query
 
@@ -612,7 +636,9 @@ def run_sources(args: argparse.Namespace) -> int:
     from flows.sources import sources_flow
 
     started = time.perf_counter()
-    result = sources_flow(sources_file=str(args.sources), db=str(db), progress=sys.stderr.isatty(), **run_options(args))
+    result = run_flow(
+        sources_flow, sources_file=str(args.sources), db=str(db), progress=sys.stderr.isatty(), **run_options(args)
+    )
     print_run_summary("sources", result, db, time.perf_counter() - started)
     for feed, counts in sorted(result.get("feeds", {}).items()):
         print(f"  {feed}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from prefect import get_run_logger, runtime
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.utilities.annotations import quote
 
+from flows.engine import flow_run_id, is_direct, run_logger, run_task, submit_task
 from tasks.fetching.raw import RawDocument
 from tasks.models import Batch
 from tasks.reading.read_files import FilePart, split_line_files
@@ -32,17 +31,12 @@ from warehouse.lock import set_writer
 FIRST_BATCH = 50
 
 
-def current_run_id() -> str | None:
-    run_id = runtime.flow_run.id
-    return str(run_id) if run_id else None
-
-
 @contextmanager
 def recorded_run(db: str, flow: str, parameters: dict) -> Iterator[RunState]:
     """Write the run's `runs` row at its start and end, and publish its summary artifact. The warehouse is not
     held for the run: each commit takes the writer lock (naming this run to writers that wait) and publishes."""
-    set_writer(f"{flow} run {current_run_id() or ''}".strip(), lock_wait_seconds())
-    state = begin_run(db, flow, parameters, run_id=current_run_id())
+    set_writer(f"{flow} run {flow_run_id() or ''}".strip(), lock_wait_seconds())
+    state = begin_run(db, flow, parameters, run_id=flow_run_id())
     status = "failed"
     try:
         with run_in_progress(db):
@@ -80,6 +74,11 @@ def count_rows(state: RunState) -> list[dict]:
 
 
 def publish_summary(state: RunState, status: str) -> None:
+    """The run's summary and counts as Prefect artifacts (a run outside Prefect has its `runs` row only)."""
+    if is_direct():
+        return
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
     try:
         create_markdown_artifact(
             markdown=render_markdown(state, status),
@@ -106,11 +105,18 @@ def load_prepared(
     if not batch.articles and not raw and not progress:
         return LoadCounts()
     try:
-        loaded = load_task(
-            state.db, quote(batch.articles), state.run_id, now, refresh, quote(raw or []), quote(progress or [])
+        loaded = run_task(
+            load_task,
+            state.db,
+            quote(batch.articles),
+            state.run_id,
+            now,
+            refresh,
+            quote(raw or []),
+            quote(progress or []),
         )
     except Exception as error:
-        get_run_logger().error("loading a batch of %d failed: %s", len(batch.articles), error)
+        run_logger().error("loading a batch of %d failed: %s", len(batch.articles), error)
         first = batch.articles[0].source_uri if batch.articles else "the raw store"
         state.record_failure(f"batch of {len(batch.articles)} from {first}", str(error), len(batch.articles))
         return None
@@ -129,11 +135,11 @@ def ingest_files(
     bar = Progress(total=len(files), label="ingest", enabled=progress)
     try:
         chunks = list(chunked(files, batch_size, weight=item_weight))
-        pending = prepare_files_task.submit(chunks[0], utc_now(), workers, taxonomy) if chunks else None
+        pending = submit_task(prepare_files_task, chunks[0], utc_now(), workers, taxonomy) if chunks else None
         for index, chunk in enumerate(chunks):
             batch = pending.result()
             if index + 1 < len(chunks):
-                pending = prepare_files_task.submit(chunks[index + 1], utc_now(), workers, taxonomy)
+                pending = submit_task(prepare_files_task, chunks[index + 1], utc_now(), workers, taxonomy)
             load_prepared(state, batch, utc_now())
             bar.advance(len(chunk))
     finally:
@@ -170,7 +176,8 @@ def ingest_archives(
     previous = None
     try:
         for chunk in read_archives(todo, filters, starts, batch_size, first=FIRST_BATCH):
-            pending = prepare_archive_task.submit(quote(chunk.pages), utc_now(), workers, taxonomy, filters.languages)
+            pages = quote(chunk.pages)
+            pending = submit_task(prepare_archive_task, pages, utc_now(), workers, taxonomy, filters.languages)
             if previous:
                 finish(*previous)
             previous = (chunk, pending)

@@ -8,6 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.engine import run_task
 from flows.pipeline import chunked, recorded_run
 from tasks.loading.reprocess import list_stored_ids
 from tasks.running.run_record import utc_now
@@ -29,9 +30,9 @@ def retag_flow(
     db_path = str(resolve_db(db))
     parameters = {"since": since, "until": until, "taxonomy": get_tagger().version}
     with recorded_run(db_path, "retag", parameters) as state:
-        ids = select_task(db_path, since, until)
+        ids = run_task(select_task, db_path, since, until)
         for chunk in chunked(ids, RETAG_BATCH, first=RETAG_BATCH):
-            done = retag_task(db_path, quote(chunk), utc_now())
+            done = run_task(retag_task, db_path, quote(chunk), utc_now())
             state.record_read(done)
             state.count("retagged", done)
     return state.summary()

@@ -7,6 +7,7 @@ from collections import Counter
 from prefect import flow
 from prefect.utilities.annotations import quote
 
+from flows.engine import run_task
 from flows.pipeline import chunked, ingest_files, load_prepared, recorded_run
 from tasks.config import load_sources_file
 from tasks.fetching.feeds import FeedResult
@@ -46,17 +47,17 @@ def sources_flow(
         started = run_clock()
         try:
             for chunk in chunked(feeds, config.feeds_per_batch, first=config.feeds_per_batch):
-                results = fetch_feeds_task(db_path, state.run_id, config, chunk, utc_now())
+                results = run_task(fetch_feeds_task, db_path, state.run_id, config, chunk, utc_now())
                 jobs = page_jobs(results, config.page_attempts)
-                pages = fetch_pages_task(state.run_id, config, quote(jobs), started)
-                batch = prepare_pages_task(quote(pages), utc_now(), workers, current_taxonomy())
+                pages = run_task(fetch_pages_task, state.run_id, config, quote(jobs), started)
+                batch = run_task(prepare_pages_task, quote(pages), utc_now(), workers, current_taxonomy())
                 fresh, retried = split_retries(batch)
                 # a feed body is kept only when it brought entries: an unchanged feed that bumps lastBuildDate
                 # (or ignores validators) adds nothing to the raw store
                 raw = [r.raw for r in results if r.raw and r.new_entries] + [p.raw for p in pages if p.raw]
                 loaded = load_prepared(state, fresh, utc_now(), raw=raw)
                 if loaded is not None:  # a failed load keeps the old validators: the next run refetches
-                    save_feeds_task(db_path, quote(results))
+                    run_task(save_feeds_task, db_path, quote(results))
                 if retried.articles:  # pages that arrived late upgrade their stored articles in place
                     load_prepared(state, retried, utc_now(), refresh=True)
                 count_feeds(state, results, pages, fresh.articles, loaded.new_ids if loaded else frozenset())

@@ -168,6 +168,7 @@ class Settings(Strict):
     raw_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None  # None: keep all
     runs_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     watches: str = "watches.toml"  # the watchlist file; none there means no watches
+    engine: Literal["auto", "direct", "prefect"] = "auto"  # how CLI runs run: flows/engine.py
 
     @field_validator("taxonomy")
     @classmethod

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.cli_sources import SourcesUsageError, add_sources_commands
+from flows.cli_topics import TopicsUsageError, add_topics_commands
 from flows.engine import run_flow
 from tasks.settings import DEFAULT_DB, apply_prefect_defaults, resolve_db
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in RUNS_THAT_WATCH:
             load_watches_file()  # and the watchlist file the run will match its new articles against
         return args.handler(args)
-    except (UsageError, SourcesUsageError, ConfigError) as error:
+    except (UsageError, SourcesUsageError, TopicsUsageError, ConfigError) as error:
         problems = str(error).splitlines()
         if len(problems) > 1:
             print(
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=command_report)
 
     add_sources_commands(commands, Parser)
+    add_topics_commands(commands, Parser)
 
     prune = commands.add_parser("prune", help="delete raw documents and run records older than a number of days")
     prune.add_argument("--raw-older-than", type=positive_float, metavar="DAYS",

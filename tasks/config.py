@@ -169,6 +169,22 @@ class Settings(Strict):
     runs_retention_days: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     watches: str = "watches.toml"  # the watchlist file; none there means no watches
     engine: Literal["auto", "direct", "prefect"] = "auto"  # how CLI runs run: flows/engine.py
+    topic_model: str | None = None  # a topic head from `newsflow topics train` (tasks/tagging/head.py)
+
+    @field_validator("topic_model")
+    @classmethod
+    def topic_model_loads(cls, value: str | None) -> str | None:
+        if value:
+            from tasks.tagging.head import HeadError, check_head
+
+            path = Path(value).expanduser()
+            if not path.is_file():
+                raise ValueError(f"no topic model at {value}")
+            try:
+                check_head(str(path), path.stat().st_mtime_ns)
+            except HeadError as error:
+                raise ValueError(str(error)) from None
+        return value
 
     @field_validator("taxonomy")
     @classmethod

@@ -30,9 +30,16 @@ MODEL_TAG = "wordllama-0.4-l2_supercat_256"
 
 @dataclass(slots=True)
 class Prototypes:
+    """The model's topics: logits = embedding · matrixᵀ + bias, divided by the temperature. The default model's
+    rows are unit prototypes of the top-level topics; a trained head's (tasks/tagging/head.py) are its weights."""
+
     codes: list[str]
     labels: list[str]
-    matrix: np.ndarray  # one unit row per top-level topic
+    matrix: np.ndarray  # one row per topic
+    bias: np.ndarray | None = None
+    temperature: float = TEMPERATURE
+    tag: str = MODEL_TAG
+    everywhere: bool = False  # a trained head speaks on every article, not only on short and silent ones
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +74,8 @@ _prototypes: dict[str, Prototypes] = {}
 
 
 def prototypes_for(tagger) -> Prototypes:
+    if tagger.head is not None:
+        return tagger.head
     if tagger.version not in _prototypes:
         _prototypes[tagger.version] = build_prototypes(tagger)
     return _prototypes[tagger.version]
@@ -75,19 +84,23 @@ def prototypes_for(tagger) -> Prototypes:
 def topic_probabilities(prototypes: Prototypes, texts: list[str]) -> np.ndarray:
     """One row of topic probabilities per text."""
     embedded = unit_rows(load_model().embed(texts, norm=True))
-    logits = embedded @ prototypes.matrix.T / TEMPERATURE
+    logits = embedded @ prototypes.matrix.T
+    if prototypes.bias is not None:
+        logits = logits + prototypes.bias
+    logits /= prototypes.temperature
     logits -= logits.max(axis=1, keepdims=True)
     exp = np.exp(logits)
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-def explain(text: str, centroid: np.ndarray) -> list[str]:
-    """The words of the text nearest a topic's prototype: why the model chose it."""
+def explain(text: str, centroid: np.ndarray, tag: str = MODEL_TAG) -> list[str]:
+    """The words of the text that weigh most for a topic (nearest its prototype, or its head's weights): why the
+    model chose it."""
     words = list(dict.fromkeys(w.lower() for w in WORD.findall(text)))
     if not words:
-        return [f"model:{MODEL_TAG}"]
+        return [f"model:{tag}"]
     nearness = unit_rows(load_model().embed(words, norm=True)) @ centroid
-    return [f"model:{MODEL_TAG}", *(words[i] for i in np.argsort(-nearness)[:EXPLAIN_WORDS])]
+    return [f"model:{tag}", *(words[i] for i in np.argsort(-nearness)[:EXPLAIN_WORDS])]
 
 
 def fuse_short(tagger, topics: list[TopicScore], title: str | None, body: str, row: np.ndarray
@@ -99,13 +112,14 @@ def fuse_short(tagger, topics: list[TopicScore], title: str | None, body: str, r
     model = {code: float(p) for code, p in zip(prototypes.codes, row)}
     best = prototypes.codes[int(row.argmax())]
     fused = {t.topic: t for t in topics}
-    for code in [t.topic for t in topics if not tagger.topics[t.topic].parent]:
+    for code in [t.topic for t in topics if code_fused(tagger, prototypes, t.topic)]:
         topic = fused[code]
         topic.score = round((topic.score + MODEL_WEIGHT * model.get(code, 0.0)) / (1 + MODEL_WEIGHT), 4)
     if best not in fused:
         score = round(MODEL_WEIGHT * model[best] / (1 + MODEL_WEIGHT), 4)
         centroid = prototypes.matrix[prototypes.codes.index(best)]
-        fused[best] = TopicScore(best, tagger.topics[best].label, score, explain(model_text(title, body), centroid))
+        text = model_text(title, body)
+        fused[best] = TopicScore(best, tagger.topics[best].label, score, explain(text, centroid, prototypes.tag))
     root_score = {c: t.score for c, t in fused.items() if not tagger.topics[c].parent}
     return sorted(
         fused.values(),
@@ -116,6 +130,11 @@ def fuse_short(tagger, topics: list[TopicScore], title: str | None, body: str, r
             t.topic,
         ),
     )
+
+
+def code_fused(tagger, prototypes: Prototypes, code: str) -> bool:
+    """Whether the model has a say in this topic's score: a top-level topic, or a topic a trained head knows."""
+    return code in prototypes.codes if prototypes.everywhere else not tagger.topics[code].parent
 
 
 def model_text(title: str | None, body: str) -> str:
@@ -134,5 +153,5 @@ def model_topics(tagger, items: list[tuple[str | None, str]]) -> list[TopicScore
     for text, row in zip(texts, topic_probabilities(prototypes, texts)):
         best = int(row.argmax())
         results.append(TopicScore(prototypes.codes[best], prototypes.labels[best], round(float(row[best]), 4),
-                                  explain(text, prototypes.matrix[best])))  # fmt: skip
+                                  explain(text, prototypes.matrix[best], prototypes.tag)))  # fmt: skip
     return results

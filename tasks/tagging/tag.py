@@ -12,17 +12,19 @@ from pathlib import Path
 import ahocorasick
 
 from tasks.cleaning.words import spaced_bytes
-from tasks.config import check_taxonomy_file, load_settings
+from tasks.config import ConfigError, check_taxonomy_file, load_settings
 from tasks.models import Article, TopicScore
 from tasks.tagging.embed import (
     MODEL_TAG,
     SHORT_WORDS,
+    Prototypes,
     fuse_short,
     model_text,
     model_topics,
     prototypes_for,
     topic_probabilities,
 )
+from tasks.tagging.head import HeadError, load_head
 
 DEFAULT_TAXONOMY = Path(__file__).parent.parent / "data" / "taxonomy.toml"
 TITLE_WEIGHT = 3.0
@@ -55,6 +57,7 @@ class Tagger:
     context: frozenset[int] = frozenset()  # term ids that count only beside other evidence for the topic
     roots: dict[str, str] = field(default_factory=dict)  # topic → its top-level topic
     min_score: float = MIN_SCORE
+    head: Prototypes | None = None  # a trained topic head (NEWSFLOW_TOPIC_MODEL) instead of the prototypes
 
 
 TermEntry = tuple[str, str, float, bool]  # term, topic code, weight, context-only
@@ -84,9 +87,11 @@ def normalise(text: str, fold: bool = True) -> str:
     return spaced.casefold() if fold else spaced
 
 
-def build_tagger(paths: list[Path] | None = None) -> Tagger:
-    """Compile the taxonomy: "elect*" matches word prefixes; a term with a capital letter keeps its case."""
+def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> Tagger:
+    """Compile the taxonomy: "elect*" matches word prefixes; a term with a capital letter keeps its case. `model`
+    is a trained topic head's file (default: NEWSFLOW_TOPIC_MODEL, if set)."""
     version, topics, terms = load_taxonomy_files(paths or taxonomy_paths())
+    head = head_prototypes(model if model is not None else load_settings().topic_model, topics)
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
     term_ids: dict[tuple[str, str], int] = {}
     owners: dict[tuple[str, bool, str], int] = {}
@@ -123,8 +128,23 @@ def build_tagger(paths: list[Path] | None = None) -> Tagger:
     scored = [(code, word, tuple(t for t in ancestry(topics, code)
                                  if t == code or (t in scored_topics and (t, word) not in own_words)))
               for code, word in term_ids]  # fmt: skip
-    return Tagger(version=f"{MODEL_TAG}/{version}", topics=topics, folded=folded, exact=exact, keys=keys, terms=scored,
-                  context=frozenset(context), roots={code: ancestry(topics, code)[-1] for code in topics})  # fmt: skip
+    return Tagger(version=f"{head.tag if head else MODEL_TAG}/{version}", topics=topics, folded=folded, exact=exact,
+                  keys=keys, terms=scored, context=frozenset(context),
+                  roots={code: ancestry(topics, code)[-1] for code in topics}, head=head)  # fmt: skip
+
+
+def head_prototypes(model: str | None, topics: dict[str, Topic]) -> Prototypes | None:
+    """A trained head as the tagger's model; ConfigError when the file is unusable or names unknown topics."""
+    if not model:
+        return None
+    try:
+        head = load_head(model)
+    except HeadError as error:
+        raise ConfigError(str(error)) from None
+    if unknown := [c for c in head.codes if c not in topics]:
+        raise ConfigError(f"{model}: topics {', '.join(unknown[:3])} are not in the taxonomy (NEWSFLOW_TAXONOMY)")
+    return Prototypes(head.codes, [topics[c].label for c in head.codes], head.weights, head.bias, 1.0, head.tag,
+                      everywhere=True)  # fmt: skip
 
 
 def ancestry(topics: dict[str, Topic], code: str) -> tuple[str, ...]:
@@ -155,9 +175,13 @@ def taxonomy_paths() -> list[Path]:
     return [DEFAULT_TAXONOMY, *load_settings().taxonomy_files]
 
 
-@lru_cache(maxsize=4)
 def cached_tagger(paths: tuple[str, ...]) -> Tagger:
-    return build_tagger([Path(p) for p in paths])
+    return tagger_for(paths, load_settings().topic_model)
+
+
+@lru_cache(maxsize=4)
+def tagger_for(paths: tuple[str, ...], model: str | None) -> Tagger:
+    return build_tagger([Path(p) for p in paths], model or "")
 
 
 def get_tagger() -> Tagger:
@@ -238,6 +262,8 @@ def tag_articles(articles: list[Article], tagger: Tagger | None = None) -> None:
             short.append(article)
         elif not any(not tagger.topics[t.topic].parent for t in article.topics):
             silent.append(article)
+    if tagger.head is not None:  # a trained head speaks on every article
+        short, silent = articles, []
     if short:
         rows = topic_probabilities(prototypes_for(tagger), [model_text(a.title, a.body) for a in short])
         for article, row in zip(short, rows):

@@ -255,3 +255,33 @@ def test_a_model_topic_says_why_and_the_tagging_needs_no_network():
                           cwd=Path(__file__).parent.parent)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["medtop:01000000", f"model:{MODEL_TAG}", "True"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("Debut novel about a lighthouse keeper wins fiction prize", "medtop:01000000"),
+        ("Jordan Miles scores 31 as Georgia Tech beat Duke", "medtop:15000000"),
+        ("Chipmaker shares weather the storm", "medtop:04000000"),
+        ("Minister accused of moving the goalposts on housing targets", "medtop:11000000"),
+        # the literal senses stay theirs
+        ("Storm brings gusts and heavy rain, forecasters warn", "medtop:17000000"),
+        ("Defender scores an own goal as City lose the derby", "medtop:15000000"),
+        ("Pupils' test scores rise for a third year", "medtop:05000000"),
+    ],
+)
+def test_a_newcomers_headlines_get_sensible_topics(tagger, headline, expected):
+    article = Article(source_uri="x", title=headline, body=headline)
+    tag_articles([article], tagger)
+    assert article.topics[0].topic == expected, [(t.label, t.score) for t in article.topics]
+
+
+@pytest.mark.parametrize("position", ["title", "lead", "tail"])
+def test_a_figure_of_speech_is_blanked_wherever_it_stands(tagger, position):
+    figure = "The company weathered the storm."
+    filler = " ".join(["Its shares rose after the quarterly results and investors cheered the profit."] * 8)
+    title, body = ("Results", f"{filler} {figure}") if position == "tail" else ("Results", f"{figure} {filler}")
+    if position == "title":
+        title = figure
+    topics = {t.topic for t in score_text(tagger, title, body)}
+    assert "medtop:17000000" not in topics and "medtop:04000000" in topics

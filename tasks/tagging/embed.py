@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tasks.models import TopicScore
+from tasks.tagging.figurative import blank_figures
 
 TEMPERATURE = 0.05  # benchmarks/headlines.py: fitted on one half of the dev set, checked on the other
 MODEL_WEIGHT = 0.75  # a short text's top-level score: (lexicon + weight × model) / (1 + weight); fitted likewise
@@ -140,7 +141,8 @@ def code_fused(tagger, prototypes: Prototypes, code: str) -> bool:
 def model_text(title: str | None, body: str) -> str:
     """The title and the start of the body (the body alone when it starts with the title)."""
     start = body[:TEXT_CHARS]
-    return start if title and body.startswith(title) else f"{title or ''}\n{start}".strip()
+    text = start if title and body.startswith(title) else f"{title or ''}\n{start}".strip()
+    return " ".join(blank_figures(text).split())
 
 
 def model_topics(tagger, items: list[tuple[str | None, str]]) -> list[TopicScore]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,7 @@ from tasks.tagging.embed import (
     prototypes_for,
     topic_probabilities,
 )
+from tasks.tagging.figurative import blank_figures
 from tasks.tagging.head import HeadError, load_head
 
 DEFAULT_TAXONOMY = Path(__file__).parent.parent / "data" / "taxonomy.toml"
@@ -35,6 +37,13 @@ MIN_SCORE = 0.25
 MAX_TOPICS = 5
 EXPLAIN_TERMS = 12
 ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+# what a word list cannot say: a number scored ("scores 31", "scored 2 goals") is sport; a scoreline ("beat Duke
+# 78-65") counts for sport only beside other evidence
+PATTERNS = (
+    ("medtop:15000000", "scores N", 2.5, False,
+     re.compile(r"\b(?:scores|scored|scoring|score) (?:a )?(?:\d{1,3}|two|three|four|five)\b", re.IGNORECASE)),
+    ("medtop:15000000", "N-N scoreline", 1.0, True, re.compile(r"(?<![\d.,/:-])\d{1,3}-\d{1,3}(?![\d.,/:-])")),
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -58,6 +67,7 @@ class Tagger:
     roots: dict[str, str] = field(default_factory=dict)  # topic → its top-level topic
     min_score: float = MIN_SCORE
     head: Prototypes | None = None  # a trained topic head (NEWSFLOW_TOPIC_MODEL) instead of the prototypes
+    patterns: tuple[tuple[int, float, re.Pattern], ...] = ()  # (term id, weight, regex) of PATTERNS
 
 
 TermEntry = tuple[str, str, float, bool]  # term, topic code, weight, context-only
@@ -121,6 +131,13 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
             automaton.add_word("\x00", len(keys))
             keys.append(())
         automaton.make_automaton()
+    patterns = []
+    for code, word, weight, context_only, regex in PATTERNS:
+        if code in topics:
+            term_id = term_ids.setdefault((code, word), len(term_ids))
+            patterns.append((term_id, weight, regex))
+            if context_only:
+                context.add(term_id)
     # a word listed under a topic and under its subtopic counts once for the topic; a grouping topic with no
     # terms of its own (IPTC's "competition discipline") is skipped: its subtopics count for the topic above it
     own_words = {(code, word) for code, word in term_ids}
@@ -130,7 +147,8 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
               for code, word in term_ids]  # fmt: skip
     return Tagger(version=f"{head.tag if head else MODEL_TAG}/{version}", topics=topics, folded=folded, exact=exact,
                   keys=keys, terms=scored, context=frozenset(context),
-                  roots={code: ancestry(topics, code)[-1] for code in topics}, head=head)  # fmt: skip
+                  roots={code: ancestry(topics, code)[-1] for code in topics}, head=head,
+                  patterns=tuple(patterns))  # fmt: skip
 
 
 def head_prototypes(model: str | None, topics: dict[str, Topic]) -> Prototypes | None:
@@ -192,7 +210,8 @@ def score_text(tagger: Tagger, title: str, body: str) -> list[TopicScore]:
     """Score every topic; title hits weigh 3×, the lead 1.5×; repeated terms count with diminishing returns."""
     cut = body.find(" ", LEAD_CHARS)
     cut = len(body) if cut < 0 else cut
-    spaced = normalise(f"{title}\n{body}", fold=False)
+    text = blank_figures(f"{title}\n{body}")
+    spaced = normalise(text, fold=False)
     folded = spaced.casefold()
     # zones share their boundary space; a multi-word term across the lead's end is the only thing not seen
     title_end, lead_end = len(title) + 1, len(title) + 2 + cut
@@ -205,6 +224,10 @@ def score_text(tagger: Tagger, title: str, body: str) -> list[TopicScore]:
             for key, count in Counter(map(itemgetter(1), automaton.iter(haystack, start, end))).items():
                 for term_id, weight in tagger.keys[key]:
                     hits[term_id] += weight * position * count
+    for term_id, weight, regex in tagger.patterns:
+        for match in regex.finditer(text):
+            position = TITLE_WEIGHT if match.start() < title_end else LEAD_WEIGHT if match.start() < lead_end else 1.0
+            hits[term_id] += weight * position
     return rank_topics(tagger, hits)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,19 +46,24 @@ def existing_sources(path: Path) -> tuple[set[str], set[str]]:
 def append_sources(path: Path, text: str) -> None:
     """Append [[sources]] tables to a sources file (or start one), then check the whole file loads; the old text
     comes back if it does not."""
-    from tasks.config import load_sources_file
+    from tasks.config import ConfigError, load_sources_file
 
-    before = path.read_text(encoding="utf-8") if path.exists() else None
-    joined = (before.rstrip("\n") + "\n\n" if before else "") + text
-    path.write_text(joined, encoding="utf-8")
     try:
-        load_sources_file(path)
-    except Exception:
-        if before is None:
-            path.unlink()
-        else:
-            path.write_text(before, encoding="utf-8")
-        raise
+        before = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourcesUsageError(f"cannot read {path}: {error}") from None
+    joined = (before.rstrip("\n") + "\n\n" if before else "") + text
+    draft = path.with_name(f".{path.name}.new")
+    try:
+        draft.write_text(joined, encoding="utf-8")
+        load_sources_file(draft)  # what it would become loads, or the file is left as it was
+        os.replace(draft, path)  # in one step: a crash leaves the old file or the new one
+    except ConfigError as error:
+        raise ConfigError(str(error).replace(str(draft), str(path))) from None
+    except OSError as error:
+        raise SourcesUsageError(f"cannot write {path}: {error}") from None
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 def command_sources_import(args: argparse.Namespace) -> int:
@@ -94,7 +100,10 @@ def command_sources_export(args: argparse.Namespace) -> int:
     feeds = [OpmlFeed(s.name, s.feed, list(s.tags)) for s in config.sources if s.feed]
     text = write_opml(feeds, title=f"newsflow sources from {args.sources.name}")
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise SourcesUsageError(f"cannot write {args.out}: {error}") from None
         print(f"wrote {len(feeds)} feed{'s' if len(feeds) != 1 else ''} to {args.out}")
     else:
         print(text, end="")

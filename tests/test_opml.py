@@ -76,3 +76,19 @@ def test_an_opml_with_entities_or_no_feeds_is_refused(tmp_path, capsys):
     assert main(["sources", "import", str(empty), "--sources", str(tmp_path / "b.toml")]) == 2
     assert "no feed outlines" in capsys.readouterr().err
     assert not (tmp_path / "a.toml").exists() and not (tmp_path / "b.toml").exists()
+
+
+def test_odd_titles_and_encodings_are_read_or_refused_in_one_line(tmp_path, capsys):
+    odd = tmp_path / "odd.opml"
+    odd.write_text('<opml><body><outline text="Tab\x7fDel \\ back &quot;q&quot;" xmlUrl="https://odd.example/f"/>'
+                   "</body></opml>")  # fmt: skip
+    out = tmp_path / "sources.toml"
+    assert main(["sources", "import", str(odd), "--sources", str(out)]) == 0
+    assert load_sources_file(out).sources[0].name == 'Tab\x7fDel \\ back "q"'
+    for encoding in ("hex", "gb2312"):
+        strange = tmp_path / f"{encoding}.opml"
+        strange.write_bytes(f'<?xml version="1.0" encoding="{encoding}"?><opml><body/></opml>'.encode())
+        assert main(["sources", "import", str(strange), "--sources", str(tmp_path / "x.toml")]) == 2
+        err = capsys.readouterr().err
+        assert "not an OPML file" in err and "Traceback" not in err
+    assert main(["sources", "export", "--sources", str(out), "--out", str(tmp_path / "no" / "such" / "f.opml")]) == 2

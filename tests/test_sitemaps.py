@@ -49,9 +49,13 @@ def test_a_news_sitemap_gives_titles_dates_languages_and_the_publication():
     assert sitemap.publication == "Map Gazette" and sitemap.children == []
 
 
-def test_an_index_lists_its_sitemaps_and_gzip_is_read():
+def test_an_index_lists_its_sitemaps_newest_first_and_gzip_is_read():
     data = gzip.compress(index("https://x.test/a.xml", "https://x.test/b.xml.gz", "ftp://x.test/c").encode())
     assert parse_sitemap(data, CAP).children == ["https://x.test/a.xml", "https://x.test/b.xml.gz"]
+    dated = index("https://x.test/old.xml", "https://x.test/new.xml").replace(
+        "<loc>https://x.test/new.xml</loc><lastmod>2025-09-30", "<loc>https://x.test/new.xml</loc><lastmod>2025-10-02"
+    )
+    assert parse_sitemap(dated.encode(), CAP).children == ["https://x.test/new.xml", "https://x.test/old.xml"]
 
 
 def test_a_bad_url_costs_itself_and_a_url_listed_twice_is_one_entry():
@@ -74,6 +78,7 @@ def test_a_bad_url_costs_itself_and_a_url_listed_twice_is_one_entry():
         (gzip.compress(b"<urlset>" + b" " * (4 * CAP) + b"</urlset>"), UnreadableInput, "once decompressed"),
         (b"<rss><channel/></rss>", UnreadableInput, "root element is <rss>"),
         (b"\x1f\x8b not gzip at all", UnreadableInput, "cannot be read"),
+        (b'<?xml version="1.0" encoding="hex"?><urlset/>', UnreadableInput, "not a sitemap"),
     ],
 )
 def test_hostile_or_wrong_sitemaps_are_refused_unparsed(data, error, message):
@@ -136,7 +141,8 @@ def test_a_sitemap_index_is_followed_and_answers_304_on_the_second_run(httpserve
         rows = con.execute("select url, title, published_at, input_format, body from articles order by url").fetchall()
         states = con.execute("select feed_key, etag is not null from feed_state order by 1").fetchall()
     assert len(rows) == 10 and all(r[3] == "html" and "planning committee met" in r[4] for r in rows)
-    assert [k for k, _ in states] == [f"{base}/news-1.xml", f"{base}/news-2.xml.gz", f"{base}/sitemap-index.xml"]
+    assert [k for k, _ in states] == [f"{base}/sitemap-index.xml", f"sitemap:map:{base}/news-1.xml",
+                                      f"sitemap:map:{base}/news-2.xml.gz"]  # fmt: skip
     assert all(has_etag for _, has_etag in states)
 
     httpserver.clear_log()
@@ -167,3 +173,22 @@ def test_sitemaps_from_robots_txt_and_a_hostile_sitemap_costs_only_itself(httpse
     assert any("bomb.xml" in s["source_uri"] or "bomb.xml" in s["reason"] for s in result["skips"])
     assert any("entities" in s["reason"] for s in result["skips"])
     assert any("zip-bomb.xml.gz" in s["reason"] and "once decompressed" in s["reason"] for s in result["skips"])
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_index_naming_another_sources_sitemap_leaves_that_sources_row_alone(httpserver, tmp_path, db):
+    base = serve_sitemaps(httpserver)
+    sources = write_sources(
+        tmp_path,
+        f'[[sources]]\nname = "one"\nsitemap = "{base}/news-1.xml"\n'
+        f'[[sources]]\nname = "all"\nsitemap = "{base}/sitemap-index.xml"\n',
+    )
+    result = sources_flow(sources_file=sources, db=db, workers=1)
+    assert result["failed"] == 0 and result["new"] == 10
+    with open_warehouse(db) as con:
+        own = con.execute("select source, entries_taken, etag is not null from feed_state where feed_key = ?",
+                          [f"{base}/news-1.xml"]).fetchall()  # fmt: skip
+        child = con.execute("select source, url from feed_state where feed_key like 'sitemap:all:%' order by 1, 2")
+        children = child.fetchall()
+    assert own[0][0] == "one" and own[0][2]  # still the first source's row, with its validators
+    assert children == [("all", f"{base}/news-1.xml"), ("all", f"{base}/news-2.xml.gz")]

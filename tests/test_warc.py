@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, date, datetime
 
 import pytest
@@ -99,6 +100,43 @@ def test_reading_resumes_at_the_mark_of_a_chunk_and_repeats_nothing(tmp_path, na
         assert before + resumed == [f"https://news.example.com/warc/story-{n}" for n in range(25)]
 
 
+def test_a_gzip_bomb_inside_a_record_is_a_counted_skip_never_read_whole(tmp_path):
+    bomb = gzip.compress(b"<html><body>" + b" " * (64 * 2**20) + b"</body></html>", compresslevel=1)
+    captures = [story(1), Capture("https://news.example.com/bomb", bomb, encoding="gzip"), story(2)]
+    pages, counts = read_all(write_warc(tmp_path / "bomb.warc.gz", captures))
+    assert [p.uri for p in pages] == ["https://news.example.com/warc/story-1", "https://news.example.com/warc/story-2"]
+    assert counts["too_large"] == 1
+
+
+def test_a_warc_gzipped_as_one_stream_resumes_by_record_count(tmp_path):
+    plain = write_warc(tmp_path / "plain.warc", [story(n) for n in range(25)])
+    path = tmp_path / "whole.warc.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    chunks = list(read_archives([str(path)], ArchiveFilter(), {}, pages=4))
+    assert sum(len(c.pages) for c in chunks) == 25 and chunks[-1].marks[-1].finished
+    for stop in range(len(chunks) - 1):
+        mark = chunks[stop].marks[-1]
+        assert mark.offset == 0 and not mark.finished  # no record offset inside one gzip stream
+        resumed = [p.uri for c in read_archives([str(path)], ArchiveFilter(), {mark.archive: mark}, 4) for p in c.pages]
+        before = [p.uri for c in chunks[: stop + 1] for p in c.pages]
+        assert before + resumed == [f"https://news.example.com/warc/story-{n}" for n in range(25)]
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.8, 0.97])
+def test_a_gzipped_archive_cut_anywhere_is_never_marked_finished(tmp_path, keep):
+    path = write_warc(tmp_path / "cut.warc.gz", [story(n) for n in range(8)])
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    chunks = list(read_archives([str(path)], ArchiveFilter(), {}, pages=100))
+    assert not chunks[-1].marks[-1].finished and chunks[-1].errors
+    path.write_bytes(data)  # the download completes: the rerun reads the rest, nothing twice
+    mark = chunks[-1].marks[-1]
+    before = [p.uri for c in chunks for p in c.pages]
+    after = [p.uri for c in read_archives([str(path)], ArchiveFilter(), {mark.archive: mark}, 100) for p in c.pages]
+    assert sorted(set(before + after)) == sorted(f"https://news.example.com/warc/story-{n}" for n in range(8))
+    assert len(after) == 8 - len(before) or len(after) == 8 - len(before) + 1  # at most the cut record again
+
+
 def test_a_truncated_archive_keeps_what_was_read_and_says_why(tmp_path):
     path = write_warc(tmp_path / "cut.warc.gz", [story(n) for n in range(6)])
     data = path.read_bytes()
@@ -158,3 +196,19 @@ def test_backfill_over_a_folder_of_warcs_takes_capture_days_and_reads_finished_a
     ]
     again = backfill_flow(paths=[str(folder)], since=date(2026, 11, 24), until=date(2026, 11, 26), db=db, workers=1)
     assert again["read"] == 3 and again["new"] == 0 and again["extra"]["unchanged"] == 3
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "expected"),
+    [
+        ("en-GB, fr", b"<html lang='de'>", "en"),
+        ("english", b"<html>", None),  # not a code: undeclared, judged by its text after extraction
+        (None, b'<!doctype html><html class="x" lang="pt-BR">', "pt"),
+        (None, b'<html lang="eng">', None),
+        (None, b"<html><body>no lang</body></html>", None),
+    ],
+)
+def test_a_declared_language_is_an_iso_code_or_nothing(header, body, expected):
+    from tasks.reading.warc import declared_language
+
+    assert declared_language(header, body) == expected

@@ -24,6 +24,7 @@ class Capture:
     content_type: str | None = "text/html; charset=utf-8"
     date: datetime = CAPTURED
     language: str | None = None  # a Content-Language header
+    encoding: str | None = None  # a Content-Encoding header (the body given already encoded)
 
 
 def story(number: int, host: str = "news.example.com", lang: str = "en", date: datetime = CAPTURED) -> Capture:
@@ -46,6 +47,8 @@ def write_warc(path: Path, captures: list[Capture], compress: bool | None = None
             headers = [("Content-Type", capture.content_type)] if capture.content_type else []
             if capture.language:
                 headers.append(("Content-Language", capture.language))
+            if capture.encoding:
+                headers.append(("Content-Encoding", capture.encoding))
             http = StatusAndHeaders(capture.status, headers, protocol="HTTP/1.1")
             record = writer.create_warc_record(
                 capture.uri, "response", payload=io.BytesIO(capture.body), http_headers=http,

@@ -13,8 +13,7 @@ from tasks.fetching.polite import PoliteClient, origin_of
 FEED_TYPES = {
     "application/rss+xml": "RSS",
     "application/atom+xml": "Atom",
-    "application/feed+json": "JSON Feed",
-    "application/json": "JSON Feed",
+    "application/feed+json": "JSON Feed",  # not plain application/json: WordPress declares its REST API so
     "application/rdf+xml": "RSS 1.0",
     "application/xml": "XML",
     "text/xml": "XML",

@@ -2,8 +2,9 @@
 robots.txt lists, each fetched through the polite client (robots.txt, pacing) with its own conditional GET.
 
 The source's own row in `feed_state` is its first document (the sitemap, or the site); each sitemap an index or
-robots.txt names has a row of its own, keyed by its URL under the same source name, so its validators and health
-are kept too. Entries from all of them are the source's entries.
+robots.txt names has a row of its own, keyed `sitemap:<source>:<URL>` (so no sitemap, however it is named by an
+index, can overwrite another source's row), and its validators and health are kept too. Entries from all of them
+are the source's entries.
 """
 
 from __future__ import annotations
@@ -24,19 +25,36 @@ from warehouse.feeds import FeedState
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 
 
+def child_key(source: str, url: str) -> str:
+    return f"sitemap:{source}:{url}"
+
+
 def fetch_sitemap_source(
     client: PoliteClient, source: Source, states: dict[str, FeedState], now: datetime, failures_before_rest: int,
     max_body: int,
 ) -> FeedResult:  # fmt: skip
-    """Fetch a sitemap source: its first document, then the sitemaps it leads to (at most MAX_CHILDREN). A 304 on
-    an index still checks the sitemaps it listed before, conditionally: they change while the index does not."""
+    """Fetch a sitemap source; whatever goes wrong in it is this source's failure, never the run's."""
+    try:
+        return fetch_sitemaps(client, source, states, now, failures_before_rest, max_body)
+    except Exception as error:
+        state = replace(states[source.fetch_url]) if source.fetch_url in states else initial_state(source)
+        return failed(source, state, f"{type(error).__name__}: {error}", now, failures_before_rest)
+
+
+def fetch_sitemaps(
+    client: PoliteClient, source: Source, states: dict[str, FeedState], now: datetime, failures_before_rest: int,
+    max_body: int,
+) -> FeedResult:  # fmt: skip
+    """Its first document, then the sitemaps it leads to (at most MAX_CHILDREN). A 304 on an index still checks
+    the sitemaps it listed before, conditionally: they change while the index does not."""
     top = replace(states[source.fetch_url]) if source.fetch_url in states else initial_state(source)
     top.source = source.name
     if top.status == "gone":
         return FeedResult(source, top, "disabled", error=top.last_error)
     if top.next_attempt_at and top.next_attempt_at > now:
         return FeedResult(source, top, "resting", error=top.last_error)
-    known = [s for key, s in states.items() if key != top.feed_key and s.source == source.name]
+    prefix = child_key(source.name, "")
+    known = [s for key, s in states.items() if key.startswith(prefix) and s.source == source.name]
     feed = ParsedFeed(title=None, link=source.fetch_url, version="sitemap")
     result = FeedResult(source, top, "not_modified", feed=feed)
     if source.site:
@@ -57,7 +75,7 @@ def fetch_sitemap_source(
             result.raw = make_raw(response.url, "feed", now, response.status, response.headers, response.body)
             take(result, sitemap)
             children = sitemap.children
-    fetch_children(client, result, children[:MAX_CHILDREN], {s.feed_key: s for s in known}, now, max_body)
+    fetch_children(client, result, children, {s.url: s for s in known}, now, max_body)
     if result.outcome == "not_modified" and any(c.last_status == 200 for c, _ in result.children):
         result.outcome = "fetched"
     return succeeded(result, now)
@@ -67,12 +85,18 @@ def fetch_children(client: PoliteClient, result: FeedResult, urls: list[str], kn
                    now: datetime, max_body: int) -> None:  # fmt: skip
     """Each sitemap an index or robots.txt named, conditionally; a nested index adds its sitemaps (one level)."""
     seen, queue = set(), list(urls)
-    while queue and len(seen) < MAX_CHILDREN:
+    while queue:
         url = queue.pop(0)
-        if url in seen or url == result.feed_key:
+        if url in seen or url == result.state.url:
             continue
+        if len(seen) == MAX_CHILDREN:
+            result.feed.unreadable.append(
+                f"sitemaps after the first {MAX_CHILDREN}: left out (at most that many a run)"
+            )
+            break
         seen.add(url)
-        state = replace(known[url]) if url in known else FeedState(feed_key=url, source=result.source.name, url=url)
+        name = result.source.name
+        state = replace(known[url]) if url in known else FeedState(feed_key=child_key(name, url), source=name, url=url)
         outcome = fetch_document(client, state, now, max_body)
         if isinstance(outcome, str):
             state.consecutive_failures += 1

@@ -30,7 +30,7 @@ def read_opml(data: bytes, names: set[str] | None = None, urls: set[str] | None 
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as error:
         raise UnreadableInput(f"unsafe XML refused: {type(error).__name__}") from None
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, ValueError, LookupError) as error:  # an encoding Python cannot read, too
         raise UnreadableInput(f"not an OPML file: {error}") from None
     if root.tag.lower() != "opml":
         raise UnreadableInput(f"not an OPML file: the root element is <{root.tag}>")
@@ -63,13 +63,18 @@ def read_opml(data: bytes, names: set[str] | None = None, urls: set[str] | None 
     return feeds, left_out
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes, and DEL escaped too (TOML forbids it raw; JSON leaves it)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def sources_toml(feeds: list[OpmlFeed], header: bool = True) -> str:
     """[[sources]] tables for these feeds (TOML basic strings share JSON's escapes)."""
     blocks = []
     for feed in feeds:
-        lines = [f"[[sources]]\nname = {json.dumps(feed.name, ensure_ascii=False)}\nfeed = {json.dumps(feed.url)}"]
+        lines = [f"[[sources]]\nname = {toml_string(feed.name)}\nfeed = {toml_string(feed.url)}"]
         if feed.tags:
-            lines.append(f"tags = {json.dumps(feed.tags, ensure_ascii=False)}")
+            lines.append(f"tags = [{', '.join(toml_string(tag) for tag in feed.tags)}]")
         blocks.append("\n".join(lines))
     intro = "# imported from OPML: see the README's sources file section for the other settings\n\n" if header else ""
     return intro + "\n\n".join(blocks) + "\n"

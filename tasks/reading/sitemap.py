@@ -60,12 +60,14 @@ def parse_sitemap(data: bytes, cap: int) -> Sitemap:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
         raise UnsafeFeed(f"unsafe XML refused: {type(error).__name__}") from error
-    except (ParseError, ValueError) as error:
+    except (ParseError, ValueError, LookupError) as error:  # LookupError: an encoding Python does not know
         raise UnreadableInput(f"not a sitemap: {error}") from None
     kind = local(root.tag)
-    if kind == "sitemapindex":
-        locations = [text_of(child, "loc") for child in root if local(child.tag) == "sitemap"]
-        return Sitemap(children=[loc for loc in locations if loc and loc.startswith(("http://", "https://"))])
+    if kind == "sitemapindex":  # newest first where <lastmod> says (the cap on children keeps the news)
+        listed = [(text_of(c, "loc"), parse_datetime(text_of(c, "lastmod"))) for c in root if local(c.tag) == "sitemap"]
+        listed = [(loc, when) for loc, when in listed if loc and loc.startswith(("http://", "https://"))]
+        listed.sort(key=lambda pair: -pair[1].timestamp() if pair[1] else float("inf"))
+        return Sitemap(children=[loc for loc, _ in listed])
     if kind != "urlset":
         raise UnreadableInput(f"not a sitemap: the root element is <{kind}>")
     sitemap, seen = Sitemap(), set()

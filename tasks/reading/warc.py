@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,13 +21,15 @@ from urllib.parse import urlsplit
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from tasks.cleaning.dates import utc_bound
+from tasks.cleaning.language import normalise_language
 
-MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_RECORD_BYTES = 16 * 1024 * 1024  # stored, and once decoded (a gzip-encoded body is read no further)
+GZIP_MAGIC = b"\x1f\x8b"
 MAX_CHUNK_RECORDS = 20_000  # a chunk also ends after this many records, so progress commits while filters drop most
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)", re.IGNORECASE | re.DOTALL)
 HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
-HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\b", re.IGNORECASE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -122,7 +125,10 @@ def read_archives(
     paths: list[str], filters: ArchiveFilter, start: dict[str, ArchiveMark], pages: int, first: int | None = None
 ) -> Iterator[ArchiveChunk]:
     """Chunks of at most `pages` pages (`first` in the first one) over the archives in order, each with the marks
-    reached; `start` holds the marks of an earlier run (with these filters) to resume from, by absolute path."""
+    reached; `start` holds the marks of an earlier run (with these filters) to resume from, by absolute path.
+
+    A mark's offset is where the next record starts. In a file gzipped as one stream (not record by record) no
+    offset inside it can be sought to: its marks keep offset 0 and a rerun skips the records already read."""
     chunk, limit = ArchiveChunk(), min(first or pages, pages)
     for path in paths:
         archive = os.path.abspath(path)
@@ -132,31 +138,70 @@ def read_archives(
         mark = ArchiveMark(archive, filters.key(), size, offset, records, finished=False)
         last = offset  # where the record being read began (the file object's offset, as FastWARC reports it)
         try:
-            with open(archive, "rb") as stream:
+            with open(archive, "rb") as stream, open(archive, "rb") as peek:
+                gzipped = peek.read(2) == GZIP_MAGIC
                 stream.seek(offset)
+                skip = records if offset == 0 else 0  # resuming a file that has no record offsets: by count
                 for record in ArchiveIterator(stream, parse_http=False, auto_decode="all"):
                     last = record.stream_pos
+                    if skip:
+                        skip -= 1
+                        continue
                     if len(chunk.pages) >= limit or chunk.counts["records"] >= MAX_CHUNK_RECORDS:
-                        mark.offset = last
+                        mark.offset = last if not gzipped or member_starts(peek, last) else 0
                         chunk.marks.append(mark)
                         yield chunk
                         chunk, limit = ArchiveChunk(), pages
-                        mark = ArchiveMark(archive, mark.filters, size, last, mark.records, finished=False)
-                    mark.records += 1
+                        mark = ArchiveMark(archive, mark.filters, size, mark.offset, mark.records, finished=False)
                     chunk.counts["records"] += 1
                     outcome = read_record(record, filters)
                     if outcome == "truncated":
                         raise OSError(f"the file ends inside the record at offset {last}")
+                    mark.records += 1
                     if isinstance(outcome, ArchivePage):
                         chunk.pages.append(outcome)
                     chunk.counts[outcome if isinstance(outcome, str) else "pages"] += 1
+                if gzipped and not gzip_complete(peek, last if member_starts(peek, last) else 0):
+                    raise OSError("the file ends inside a gzip member (a download cut short?)")
             mark.offset, mark.finished = size, True
         except OSError as error:  # truncated or corrupt: what was read stands; a rerun starts at the last record
-            mark.offset = last
+            with open(archive, "rb") as peek:
+                aligned = peek.read(2) != GZIP_MAGIC or member_starts(peek, last)
+            mark.offset = last if aligned else 0
             chunk.errors.append(f"{archive}: archive unreadable after {mark.records} records: {error}")
         chunk.marks.append(mark)
     if chunk.marks:
         yield chunk
+
+
+def member_starts(peek, offset: int) -> bool:
+    """Whether a gzip member begins at this offset (a record-by-record gzipped WARC can be resumed there)."""
+    peek.seek(offset)
+    return peek.read(2) == GZIP_MAGIC
+
+
+def gzip_complete(peek, offset: int) -> bool:
+    """Whether the gzip members from `offset` to the end of the file are all whole (FastWARC stops silently at a
+    member cut short). Reads the file's tail from its last record: one record in a record-by-record file."""
+    peek.seek(offset)
+    inflater, pending, started = zlib.decompressobj(wbits=31), b"", False
+    while True:
+        if not pending:
+            pending = peek.read(1 << 20)
+            if not pending:
+                return not started  # the last member ended where the file does
+        if not started and not pending.strip(b"\x00"):
+            pending = b""  # zero padding after the last member
+            continue
+        started = True
+        try:
+            inflater.decompress(pending, 1 << 16)
+        except zlib.error:
+            return False
+        if inflater.eof:
+            pending, inflater, started = inflater.unused_data, zlib.decompressobj(wbits=31), False
+        else:
+            pending = inflater.unconsumed_tail
 
 
 def read_record(record: WarcRecord, filters: ArchiveFilter) -> ArchivePage | str:
@@ -180,9 +225,13 @@ def read_record(record: WarcRecord, filters: ArchiveFilter) -> ArchivePage | str
     try:
         record.parse_http(auto_decode="all")
         status = record.http_headers.status_code
-        body = record.reader.read()
+        body = record.reader.read(MAX_RECORD_BYTES + 1)
     except Exception:  # a truncated or malformed record costs itself
         return "unreadable"
+    if len(body) > MAX_RECORD_BYTES:
+        while record.reader.read(1 << 20):  # a gzip bomb stops here: the rest is decoded in steps and dropped
+            pass
+        return "too_large"
     encoded = record.http_headers.get("Content-Encoding") or record.http_headers.get("Transfer-Encoding")
     if not encoded and len(body) < record.content_length:
         return "truncated"  # the file ends inside this record
@@ -209,10 +258,10 @@ def record_date(record: WarcRecord) -> datetime | None:
 
 def declared_language(header: str | None, body: bytes) -> str | None:
     """The page's own language, lower-case ISO 639-1: the Content-Language header, else `<html lang>`."""
-    if header and (code := header.split(",")[0].strip().split("-")[0].lower()) and code.isalpha():
+    if header and (code := normalise_language(header.split(",")[0].strip())):
         return code
     match = HTML_LANG.search(body[:8192])
-    return match.group(1).decode().lower() if match else None
+    return normalise_language(match.group(1).decode()) if match else None
 
 
 SKIP_REASONS = {

@@ -37,12 +37,12 @@ MIN_SCORE = 0.25
 MAX_TOPICS = 5
 EXPLAIN_TERMS = 12
 ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
-# what a word list cannot say: a number scored ("scores 31", "scored 2 goals") is sport; a scoreline ("beat Duke
-# 78-65") counts for sport only beside other evidence
+# what a word list cannot say: a number scored ("scores 31", "scored two") is sport; the pattern runs only on a
+# text holding its cue (most texts do not: a regex over every text would cost more than the whole lexicon pass).
+# Each: (topic, name, weight, context only, a cue that must be in the folded text, the pattern)
 PATTERNS = (
-    ("medtop:15000000", "scores N", 2.5, False,
+    ("medtop:15000000", "scores N", 2.5, False, "scor",
      re.compile(r"\b(?:scores|scored|scoring|score) (?:a )?(?:\d{1,3}|two|three|four|five)\b", re.IGNORECASE)),
-    ("medtop:15000000", "N-N scoreline", 1.0, True, re.compile(r"(?<![\d.,/:-])\d{1,3}-\d{1,3}(?![\d.,/:-])")),
 )  # fmt: skip
 
 
@@ -67,7 +67,7 @@ class Tagger:
     roots: dict[str, str] = field(default_factory=dict)  # topic → its top-level topic
     min_score: float = MIN_SCORE
     head: Prototypes | None = None  # a trained topic head (NEWSFLOW_TOPIC_MODEL) instead of the prototypes
-    patterns: tuple[tuple[int, float, re.Pattern], ...] = ()  # (term id, weight, regex) of PATTERNS
+    patterns: tuple[tuple[int, float, str, re.Pattern], ...] = ()  # (term id, weight, cue, regex) of PATTERNS
 
 
 TermEntry = tuple[str, str, float, bool]  # term, topic code, weight, context-only
@@ -132,10 +132,10 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
             keys.append(())
         automaton.make_automaton()
     patterns = []
-    for code, word, weight, context_only, regex in PATTERNS:
+    for code, word, weight, context_only, cue, regex in PATTERNS:
         if code in topics:
             term_id = term_ids.setdefault((code, word), len(term_ids))
-            patterns.append((term_id, weight, regex))
+            patterns.append((term_id, weight, cue, regex))
             if context_only:
                 context.add(term_id)
     # a word listed under a topic and under its subtopic counts once for the topic; a grouping topic with no
@@ -224,7 +224,9 @@ def score_text(tagger: Tagger, title: str, body: str) -> list[TopicScore]:
             for key, count in Counter(map(itemgetter(1), automaton.iter(haystack, start, end))).items():
                 for term_id, weight in tagger.keys[key]:
                     hits[term_id] += weight * position * count
-    for term_id, weight, regex in tagger.patterns:
+    for term_id, weight, cue, regex in tagger.patterns:
+        if cue not in folded:
+            continue
         for match in regex.finditer(text):
             position = TITLE_WEIGHT if match.start() < title_end else LEAD_WEIGHT if match.start() < lead_end else 1.0
             hits[term_id] += weight * position

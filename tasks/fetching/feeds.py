@@ -60,14 +60,9 @@ def fetch_feed(
         return FeedResult(source, state, "disabled", error=state.last_error)
     if state.next_attempt_at and state.next_attempt_at > now:
         return FeedResult(source, state, "resting", error=state.last_error)
-    headers = {}
-    if state.etag:
-        headers["If-None-Match"] = state.etag
-    if state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
     state.last_fetch_at = now
     try:
-        response = client.get(state.url, headers=headers, accept=FEED_ACCEPT, check_robots=False)
+        response = client.get(state.url, headers=conditional_headers(state), accept=FEED_ACCEPT, check_robots=False)
     except FetchError as error:
         return failed(source, state, str(error), now, failures_before_rest)
     state.last_status = response.status
@@ -93,6 +88,16 @@ def fetch_feed(
     raw = make_raw(response.url, "feed", now, response.status, response.headers, response.body)
     result = FeedResult(source, state, "fetched", feed=feed, response=response, validators=validators, raw=raw)
     return succeeded(result, now)
+
+
+def conditional_headers(state: FeedState) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the validators the document last sent."""
+    headers = {}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
 
 
 def succeeded(result: FeedResult, now: datetime) -> FeedResult:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from tasks.config import Source
-from tasks.fetching.feeds import FeedResult, failed, initial_state, succeeded
+from tasks.fetching.feeds import FeedResult, conditional_headers, failed, initial_state, succeeded
 from tasks.fetching.http import FetchError
 from tasks.fetching.polite import PoliteClient, origin_of
 from tasks.fetching.raw import make_raw
@@ -114,14 +114,9 @@ def fetch_children(client: PoliteClient, result: FeedResult, urls: list[str], kn
 
 def fetch_document(client: PoliteClient, state: FeedState, now: datetime, max_body: int):
     """(response, parsed sitemap or None on a 304), or why it failed."""
-    headers = {}
-    if state.etag:
-        headers["If-None-Match"] = state.etag
-    if state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
     state.last_fetch_at = now
     try:
-        response = client.get(state.url, headers=headers, accept=SITEMAP_ACCEPT)
+        response = client.get(state.url, headers=conditional_headers(state), accept=SITEMAP_ACCEPT)
     except FetchError as error:
         return str(error)
     state.last_status = response.status

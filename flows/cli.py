@@ -292,11 +292,12 @@ def worth_workers(paths: list[str]) -> bool:
     in the process, and a forked worker's warm-up would only compete with it for the cores)."""
     from flows.pipeline import FIRST_BATCH
     from tasks.reading.read_files import PART_BYTES, discover_files
+    from tasks.reading.warc import is_archive
 
     files, _ = discover_files(paths)
     if len(files) > FIRST_BATCH:
         return True
-    return any(f.lower().endswith((".warc", ".warc.gz")) or os.path.getsize(f) > PART_BYTES for f in files)
+    return any(is_archive(f) or os.path.getsize(f) > PART_BYTES for f in files)
 
 
 def run_options(args: argparse.Namespace) -> dict:

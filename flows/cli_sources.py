@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -114,6 +113,7 @@ def command_sources_discover(args: argparse.Namespace) -> int:
     from tasks.config import SourcesConfig, load_sources_file
     from tasks.fetching.discover import discover_sources
     from tasks.fetching.web import client_for, close_client
+    from tasks.reading.opml import toml_string, unique_name
 
     if not args.url.startswith(("http://", "https://")):
         raise SourcesUsageError(f"not an http(s) URL: {args.url}")
@@ -137,7 +137,7 @@ def command_sources_discover(args: argparse.Namespace) -> int:
     for item in fresh:
         name = unique_name(item.title or f"{urlsplit(item.url).hostname} {item.kind}", names)
         key = "sitemap" if item.kind == "sitemap" else "feed"
-        blocks.append(f"[[sources]]\nname = {json.dumps(name, ensure_ascii=False)}\n{key} = {json.dumps(item.url)}")
+        blocks.append(f"[[sources]]\nname = {toml_string(name)}\n{key} = {toml_string(item.url)}")
         print(f"  {item.kind}: {item.url}" + (f"  ({item.title})" if item.title else ""))
     for item in found.found:
         if item.url in urls:
@@ -151,12 +151,3 @@ def command_sources_discover(args: argparse.Namespace) -> int:
     else:
         print("\n" + text, end="")
     return 0
-
-
-def unique_name(name: str, taken: set[str]) -> str:
-    base, number = " ".join(name.split()), 2
-    name = base
-    while name in taken:
-        name, number = f"{base} ({number})", number + 1
-    taken.add(name)
-    return name

@@ -89,7 +89,9 @@ def is_direct() -> bool:
 
 def unquote(value: Any) -> Any:
     """Prefect's `quote` wrapper off an argument (it only tells Prefect not to walk the value)."""
-    return value.unquote() if hasattr(value, "unquote") and type(value).__name__ == "quote" else value
+    from prefect.utilities.annotations import quote
+
+    return value.unquote() if isinstance(value, quote) else value
 
 
 def run_task(task: Any, *args: Any, **kwargs: Any) -> Any:

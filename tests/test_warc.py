@@ -144,7 +144,7 @@ def test_a_truncated_archive_keeps_what_was_read_and_says_why(tmp_path):
     chunks = list(read_archives([str(path)], ArchiveFilter(), {}, pages=100))
     pages = [p for c in chunks for p in c.pages]
     assert 2 <= len(pages) < 6
-    assert any("archive unreadable" in e for c in chunks for e in c.errors)
+    assert any("archive unreadable" in reason for c in chunks for _, reason in c.errors)
     assert not chunks[-1].marks[-1].finished
 
 

@@ -56,10 +56,8 @@ def fetch_feed(
     validators only after the entries are committed (`commit_feed`)."""
     state = replace(state) if state else initial_state(source)
     state.source = source.name
-    if state.status == "gone":
-        return FeedResult(source, state, "disabled", error=state.last_error)
-    if state.next_attempt_at and state.next_attempt_at > now:
-        return FeedResult(source, state, "resting", error=state.last_error)
+    if paused := paused_result(source, state, now):
+        return paused
     state.last_fetch_at = now
     try:
         response = client.get(state.url, headers=conditional_headers(state), accept=FEED_ACCEPT, check_robots=False)
@@ -88,6 +86,15 @@ def fetch_feed(
     raw = make_raw(response.url, "feed", now, response.status, response.headers, response.body)
     result = FeedResult(source, state, "fetched", feed=feed, response=response, validators=validators, raw=raw)
     return succeeded(result, now)
+
+
+def paused_result(source: Source, state: FeedState, now: datetime) -> FeedResult | None:
+    """The outcome of a feed (or sitemap source) not fetched this run: gone (410), or resting until a time."""
+    if state.status == "gone":
+        return FeedResult(source, state, "disabled", error=state.last_error)
+    if state.next_attempt_at and state.next_attempt_at > now:
+        return FeedResult(source, state, "resting", error=state.last_error)
+    return None
 
 
 def conditional_headers(state: FeedState) -> dict[str, str]:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from tasks.config import Source
-from tasks.fetching.feeds import FeedResult, conditional_headers, failed, initial_state, succeeded
+from tasks.fetching.feeds import FeedResult, conditional_headers, failed, initial_state, paused_result, succeeded
 from tasks.fetching.http import FetchError
 from tasks.fetching.polite import PoliteClient, origin_of
 from tasks.fetching.raw import make_raw
@@ -49,10 +49,8 @@ def fetch_sitemaps(
     the sitemaps it listed before, conditionally: they change while the index does not."""
     top = replace(states[source.fetch_url]) if source.fetch_url in states else initial_state(source)
     top.source = source.name
-    if top.status == "gone":
-        return FeedResult(source, top, "disabled", error=top.last_error)
-    if top.next_attempt_at and top.next_attempt_at > now:
-        return FeedResult(source, top, "resting", error=top.last_error)
+    if paused := paused_result(source, top, now):
+        return paused
     prefix = child_key(source.name, "")
     known = [s for key, s in states.items() if key.startswith(prefix) and s.source == source.name]
     feed = ParsedFeed(title=None, link=source.fetch_url, version="sitemap")

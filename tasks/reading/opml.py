@@ -51,16 +51,22 @@ def read_opml(data: bytes, names: set[str] | None = None, urls: set[str] | None 
             elif url in urls:
                 left_out.append(f"{name}: a feed the sources already have")
             else:
-                base, number = name, 2
-                while name in names:  # source names must be unique
-                    name, number = f"{base} ({number})", number + 1
-                names.add(name)
                 urls.add(url)
-                feeds.append(OpmlFeed(name, url, list(dict.fromkeys(folders))))
+                feeds.append(OpmlFeed(unique_name(name, names), url, list(dict.fromkeys(folders))))
 
     body = root.find("body")
     walk(body if body is not None else root, [])
     return feeds, left_out
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """The name, or with ` (2)`, ` (3)` … after it when taken (source names must be unique); now taken too."""
+    base, number = " ".join(name.split()), 2
+    name = base
+    while name in taken:
+        name, number = f"{base} ({number})", number + 1
+    taken.add(name)
+    return name
 
 
 def toml_string(text: str) -> str:

@@ -113,7 +113,7 @@ class ArchiveChunk:
     pages: list[ArchivePage] = field(default_factory=list)
     marks: list[ArchiveMark] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)  # archives that could not be read to their end, and why
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (archive, why) it could not be read to its end
 
 
 def is_archive(path: str) -> bool:
@@ -148,7 +148,7 @@ def read_archives(
                         skip -= 1
                         continue
                     if len(chunk.pages) >= limit or chunk.counts["records"] >= MAX_CHUNK_RECORDS:
-                        mark.offset = last if not gzipped or member_starts(peek, last) else 0
+                        mark.offset = resume_offset(peek, gzipped, last)
                         chunk.marks.append(mark)
                         yield chunk
                         chunk, limit = ArchiveChunk(), pages
@@ -161,23 +161,25 @@ def read_archives(
                     if isinstance(outcome, ArchivePage):
                         chunk.pages.append(outcome)
                     chunk.counts[outcome if isinstance(outcome, str) else "pages"] += 1
-                if gzipped and not gzip_complete(peek, last if member_starts(peek, last) else 0):
+                if gzipped and not gzip_complete(peek, resume_offset(peek, gzipped, last)):
                     raise OSError("the file ends inside a gzip member (a download cut short?)")
             mark.offset, mark.finished = size, True
         except OSError as error:  # truncated or corrupt: what was read stands; a rerun starts at the last record
             with open(archive, "rb") as peek:
-                aligned = peek.read(2) != GZIP_MAGIC or member_starts(peek, last)
-            mark.offset = last if aligned else 0
-            chunk.errors.append(f"{archive}: archive unreadable after {mark.records} records: {error}")
+                mark.offset = resume_offset(peek, peek.read(2) == GZIP_MAGIC, last)
+            chunk.errors.append((archive, f"archive unreadable after {mark.records} records: {error}"))
         chunk.marks.append(mark)
     if chunk.marks:
         yield chunk
 
 
-def member_starts(peek, offset: int) -> bool:
-    """Whether a gzip member begins at this offset (a record-by-record gzipped WARC can be resumed there)."""
+def resume_offset(peek, gzipped: bool, offset: int) -> int:
+    """Where a rerun can seek to for the record starting at `offset`: there, unless the file is gzipped and no gzip
+    member begins there (one stream for the whole file): then 0, and the rerun skips records by count."""
+    if not gzipped:
+        return offset
     peek.seek(offset)
-    return peek.read(2) == GZIP_MAGIC
+    return offset if peek.read(2) == GZIP_MAGIC else 0
 
 
 def gzip_complete(peek, offset: int) -> bool:

@@ -48,5 +48,5 @@ def record_chunk(state: RunState, chunk: ArchiveChunk, batch: Batch) -> None:
             state.count(f"archive_{name}", chunk.counts[name])
     if batch.filtered:
         state.count("archive_filtered_language", batch.filtered)
-    for error in chunk.errors:
-        state.record_failure(error.split(": ")[0], error.split(": ", 1)[1])
+    for archive, reason in chunk.errors:
+        state.record_failure(archive, reason)

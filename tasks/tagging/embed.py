@@ -19,6 +19,7 @@ import numpy as np
 
 from tasks.models import TopicScore
 from tasks.tagging.figurative import blank_figures
+from tasks.tagging.head import softmax
 
 TEMPERATURE = 0.05  # benchmarks/headlines.py: fitted on one half of the dev set, checked on the other
 MODEL_WEIGHT = 0.75  # a short text's top-level score: (lexicon + weight × model) / (1 + weight); fitted likewise
@@ -88,10 +89,7 @@ def topic_probabilities(prototypes: Prototypes, texts: list[str]) -> np.ndarray:
     logits = embedded @ prototypes.matrix.T
     if prototypes.bias is not None:
         logits = logits + prototypes.bias
-    logits /= prototypes.temperature
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return softmax(logits / prototypes.temperature)
 
 
 def explain(text: str, centroid: np.ndarray, tag: str = MODEL_TAG) -> list[str]:

@@ -7,9 +7,9 @@ from datetime import date
 
 from prefect import flow
 
-from flows.pipeline import ingest_archives, ingest_files, recorded_run
+from flows.pipeline import ingest_found, recorded_run
 from tasks.reading.read_files import discover_files
-from tasks.reading.warc import archive_filter, is_archive
+from tasks.reading.warc import archive_filter
 from tasks.running.pool import default_workers
 from tasks.settings import DEFAULT_BATCH_SIZE, resolve_db
 
@@ -37,6 +37,5 @@ def ingest_flow(
     with recorded_run(db_path, "ingest", parameters) as state:
         files, skips = discover_files(paths)
         state.record_skips(skips)
-        ingest_files(state, [f for f in files if not is_archive(f)], batch_size, workers, progress)
-        ingest_archives(state, [f for f in files if is_archive(f)], filters, batch_size, workers)
+        ingest_found(state, files, batch_size, workers, progress, filters)
     return state.summary()

@@ -14,7 +14,7 @@ from flows.engine import flow_run_id, is_direct, run_logger, run_task, submit_ta
 from tasks.fetching.raw import RawDocument
 from tasks.models import Batch
 from tasks.reading.read_files import FilePart, split_line_files
-from tasks.reading.warc import ArchiveChunk, ArchiveFilter, ArchiveMark, read_archives
+from tasks.reading.warc import ArchiveChunk, ArchiveFilter, ArchiveMark, is_archive, read_archives
 from tasks.running.archives import plan_archives, read_archive_marks, record_chunk
 from tasks.running.pool import shutdown_pool
 from tasks.running.prepare import current_taxonomy, start_workers
@@ -145,6 +145,15 @@ def ingest_files(
     finally:
         bar.close()
         shutdown_pool()
+
+
+def ingest_found(
+    state: RunState, files: list[str], batch_size: int, workers: int, progress: bool = False,
+    filters: ArchiveFilter | None = None,
+) -> None:  # fmt: skip
+    """Files found under a run's paths: article files in batches, then WARC archives as streams (with `filters`)."""
+    ingest_files(state, [f for f in files if not is_archive(f)], batch_size, workers, progress)
+    ingest_archives(state, [f for f in files if is_archive(f)], filters or ArchiveFilter(), batch_size, workers)
 
 
 def ingest_archives(

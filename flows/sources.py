@@ -8,7 +8,7 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows.engine import run_task
-from flows.pipeline import chunked, ingest_files, load_prepared, recorded_run
+from flows.pipeline import chunked, ingest_found, load_prepared, recorded_run
 from tasks.config import load_sources_file
 from tasks.fetching.feeds import FeedResult
 from tasks.fetching.fetch_pages import PageResult
@@ -42,7 +42,7 @@ def sources_flow(
         if folders:
             files, skips = discover_files(folders)
             state.record_skips(skips)
-            ingest_files(state, files, batch_size, workers, progress)
+            ingest_found(state, files, batch_size, workers, progress)  # WARC archives there too
         feeds = [s for s in enabled if s.fetch_url]  # feeds, sitemaps and sites
         started = run_clock()
         try:

@@ -212,3 +212,17 @@ def test_a_declared_language_is_an_iso_code_or_nothing(header, body, expected):
     from tasks.reading.warc import declared_language
 
     assert declared_language(header, body) == expected
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_sources_folder_holding_a_warc_reads_it_as_an_archive(tmp_path, db):
+    from flows.sources import sources_flow
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_warc(folder / "crawl.warc.gz", [story(n) for n in range(3)])
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[sources]]\nname = "local"\npath = "archive"\n')
+    result = sources_flow(sources_file=str(sources), db=db, workers=1)
+    assert result["new"] == 3 and result["extra"]["archive_records"] == 7
+    assert {r[0] for r in rows(db, "select input_format from articles")} == {"warc"}

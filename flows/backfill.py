@@ -8,7 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows.engine import run_task
+from flows.engine import run_task, submit_prepare
 from flows.pipeline import chunked, ingest_archives, load_prepared, recorded_run
 from tasks.loading.reprocess import list_stored_ids, rebuild_stored, recluster_range
 from tasks.reading.read_files import discover_files
@@ -55,7 +55,7 @@ def backfill_flow(
                 filters = archive_filter(domains, languages, since, until)
                 ingest_archives(state, [f for f in files if is_archive(f)], filters, batch_size, workers, again=True)
                 for chunk in chunked([f for f in files if not is_archive(f)], batch_size):
-                    batch = run_task(prepare_files_task, chunk, utc_now(), workers, current_taxonomy())
+                    batch = submit_prepare(prepare_files_task, chunk, utc_now(), workers, current_taxonomy()).result()
                     load_prepared(state, batch, utc_now(), refresh=True)
             else:
                 ids = run_task(stored_ids_task, db_path, since, until, by)

@@ -227,6 +227,8 @@ def add_run_options(parser: argparse.ArgumentParser, db_help: str) -> None:
     parser.add_argument("--db", help=db_help)
     parser.add_argument("--batch-size", type=positive_int, default=None, help="articles per batch (500)")
     parser.add_argument("--workers", type=positive_int, default=None, help="reader processes (all cores)")
+    parser.add_argument("--dask-address", metavar="ADDR",
+                        help="prepare batches on this Dask cluster ($NEWSFLOW_DASK_ADDRESS)")  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
 
 
@@ -268,13 +270,31 @@ def prepare_run(args: argparse.Namespace) -> Path:
     from flows.engine import choose_engine, set_direct
     from tasks.config import load_settings
 
-    engine = choose_engine(load_settings().engine)
+    if getattr(args, "dask_address", None):
+        os.environ["NEWSFLOW_DASK_ADDRESS"] = args.dask_address
+    settings = load_settings()
+    if settings.dask_address:
+        check_scheduler(settings.dask_address)
+    engine = choose_engine(settings.engine, settings.dask_address)
     set_direct(engine == "direct")
     if args.verbose:
         where = os.environ.get("PREFECT_API_URL") or "a temporary Prefect server"
         print(f"newsflow: running {'in this process (no Prefect server)' if engine == 'direct' else 'under ' + where}",
               file=sys.stderr)  # fmt: skip
     return db
+
+
+def check_scheduler(address: str, timeout: float = 3.0) -> None:
+    """A Dask scheduler listens at `address` (checked before Prefect starts)."""
+    import socket
+
+    from tasks.config import ConfigError
+
+    host, _, port = address.split("://")[-1].rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as error:
+        raise ConfigError(f"no Dask scheduler answers at {address}: {error.strerror or error}") from None
 
 
 def start_reader_processes(workers: int | None) -> None:
@@ -313,7 +333,7 @@ def command_ingest(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or folder: {missing[0]}")
     check_archive_options(args)
     db = prepare_run(args)
-    if worth_workers(args.paths):
+    if worth_workers(args.paths) and not os.environ.get("NEWSFLOW_DASK_ADDRESS"):
         start_reader_processes(args.workers)  # they fork and load while the flow starts
     from flows.ingest import ingest_flow
 
@@ -635,7 +655,8 @@ def run_sources(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     db = prepare_run(args)
-    start_reader_processes(args.workers)
+    if not os.environ.get("NEWSFLOW_DASK_ADDRESS"):
+        start_reader_processes(args.workers)
     from flows.sources import sources_flow
 
     started = time.perf_counter()

@@ -7,15 +7,23 @@ retried as their Prefect options say), each run recorded in `runs`; only Prefect
 runs, artifacts) are missing. With a server (PREFECT_API_URL, or one answering on 127.0.0.1:4200 as
 `newsflow serve --start-server` starts it), or with `NEWSFLOW_ENGINE=prefect`, flows run under Prefect. Scheduled
 runs always do: the runner calls the flows itself.
+
+With a Dask scheduler address (NEWSFLOW_DASK_ADDRESS, or the CLI's --dask-address), flows run under Prefect and
+each batch's preparation (reading, extraction, cleaning, tagging, fingerprints) goes to that cluster through
+prefect-dask's DaskTaskRunner, in parts of PART items; the flow process still fetches feeds and does all the
+loading (DuckDB has one writer).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import socket
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,12 +31,17 @@ LOCAL_API = "http://127.0.0.1:4200/api"
 LOG = logging.getLogger("newsflow")
 _direct = False
 _executor: ThreadPoolExecutor | None = None
+_cluster: Any = None  # the DaskTaskRunner of the flow run in progress, when there is a cluster
+PART = 16  # items per task on a Dask cluster: a 500-item batch is 32 tasks
 
 
-def choose_engine(setting: str) -> str:
-    """`direct` or `prefect` for a CLI run, from NEWSFLOW_ENGINE (auto | direct | prefect) and what answers."""
+def choose_engine(setting: str, dask_address: str | None = None) -> str:
+    """`direct` or `prefect` for a CLI run, from NEWSFLOW_ENGINE (auto | direct | prefect) and what answers.
+    A Dask cluster is reached through Prefect's task runner, so it means `prefect`."""
     if setting != "auto":
         return setting
+    if dask_address:
+        return "prefect"
     if os.environ.get("PREFECT_API_URL") or profile_api_url() or loaded_api_url():
         return "prefect"
     if answers(LOCAL_API):
@@ -119,6 +132,58 @@ def submit_task(task: Any, *args: Any, **kwargs: Any) -> Future:
     if _executor is None:
         _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsflow-task")
     return _executor.submit(run_task, task, *args, **kwargs)
+
+
+@contextmanager
+def cluster_runner(address: str | None) -> Iterator[None]:
+    """For the flow run inside: a DaskTaskRunner connected to the scheduler at `address` (none when direct)."""
+    global _cluster
+    if not address or _direct:
+        yield
+        return
+    from prefect_dask import DaskTaskRunner
+
+    with DaskTaskRunner(address=address) as runner:
+        _cluster = runner
+        try:
+            yield
+        finally:
+            _cluster = None
+
+
+def on_cluster() -> bool:
+    return _cluster is not None
+
+
+class Gathered:
+    """The futures of one batch's parts; `.result()` is their batches joined, in order."""
+
+    def __init__(self, futures: list) -> None:
+        self.futures = futures
+
+    def result(self) -> Any:
+        results = [future.result() for future in self.futures]
+        joined = results[0]
+        for other in results[1:]:
+            joined.extend(other)
+        return joined
+
+
+def submit_prepare(task: Any, items: list, now: Any, workers: int, *rest: Any) -> Future | Gathered:
+    """Prepare a batch: on the Dask cluster in parts of PART items (one process each), else as one task over the
+    local worker processes. `task` takes (items, now, workers, *rest) and returns a Batch."""
+    from prefect.utilities.annotations import quote
+
+    items = unquote(items)
+    if _cluster is None or not items:
+        return submit_task(task, quote(items), now, workers, *rest)
+    parts = [items[i : i + PART] for i in range(0, len(items), PART)]
+    names = list(inspect.signature(task.fn).parameters)
+    futures = []
+    for part in parts:
+        parameters = dict(zip(names, (part, now, 1, *rest), strict=True))  # a part is small: no quote
+        futures.append(_cluster.submit(task, parameters=parameters))
+    return Gathered(futures)
 
 
 def run_flow(flow: Any, **parameters: Any) -> Any:

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from prefect.utilities.annotations import quote
 
-from flows.engine import flow_run_id, is_direct, run_logger, run_task, submit_task
+from flows.engine import cluster_runner, flow_run_id, is_direct, on_cluster, run_logger, run_task, submit_prepare
+from tasks.config import load_settings
 from tasks.fetching.raw import RawDocument
 from tasks.models import Batch
 from tasks.reading.read_files import FilePart, split_line_files
@@ -34,12 +35,13 @@ FIRST_BATCH = 50
 @contextmanager
 def recorded_run(db: str, flow: str, parameters: dict) -> Iterator[RunState]:
     """Write the run's `runs` row at its start and end, and publish its summary artifact. The warehouse is not
-    held for the run: each commit takes the writer lock (naming this run to writers that wait) and publishes."""
+    held for the run: each commit takes the writer lock (naming this run to writers that wait) and publishes.
+    With a Dask scheduler configured, the run's batches are prepared on that cluster."""
     set_writer(f"{flow} run {flow_run_id() or ''}".strip(), lock_wait_seconds())
     state = begin_run(db, flow, parameters, run_id=flow_run_id())
     status = "failed"
     try:
-        with run_in_progress(db):
+        with run_in_progress(db), cluster_runner(load_settings().dask_address):
             yield state
         status = "completed"
     finally:
@@ -130,16 +132,16 @@ def ingest_files(
     """Read, prepare and load files in batches; the next batch is prepared on the workers while one loads."""
     taxonomy = current_taxonomy()
     files = split_line_files(files)
-    if len(files) > FIRST_BATCH or any(isinstance(item, FilePart) for item in files):
+    if not on_cluster() and (len(files) > FIRST_BATCH or any(isinstance(item, FilePart) for item in files)):
         start_workers(workers)
     bar = Progress(total=len(files), label="ingest", enabled=progress)
     try:
         chunks = list(chunked(files, batch_size, weight=item_weight))
-        pending = submit_task(prepare_files_task, chunks[0], utc_now(), workers, taxonomy) if chunks else None
+        pending = submit_prepare(prepare_files_task, chunks[0], utc_now(), workers, taxonomy) if chunks else None
         for index, chunk in enumerate(chunks):
             batch = pending.result()
             if index + 1 < len(chunks):
-                pending = submit_task(prepare_files_task, chunks[index + 1], utc_now(), workers, taxonomy)
+                pending = submit_prepare(prepare_files_task, chunks[index + 1], utc_now(), workers, taxonomy)
             load_prepared(state, batch, utc_now())
             bar.advance(len(chunk))
     finally:
@@ -172,7 +174,8 @@ def ingest_archives(
     if not todo:
         return
     taxonomy = current_taxonomy()
-    start_workers(workers)
+    if not on_cluster():
+        start_workers(workers)
     broken: set[str] = set()  # archives whose pages failed to load: their progress stops there for a rerun
 
     def finish(chunk: ArchiveChunk, pending) -> None:
@@ -185,8 +188,7 @@ def ingest_archives(
     previous = None
     try:
         for chunk in read_archives(todo, filters, starts, batch_size, first=FIRST_BATCH):
-            pages = quote(chunk.pages)
-            pending = submit_task(prepare_archive_task, pages, utc_now(), workers, taxonomy, filters.languages)
+            pending = submit_prepare(prepare_archive_task, chunk.pages, utc_now(), workers, taxonomy, filters.languages)
             if previous:
                 finish(*previous)
             previous = (chunk, pending)

@@ -7,7 +7,7 @@ from collections import Counter
 from prefect import flow
 from prefect.utilities.annotations import quote
 
-from flows.engine import run_task
+from flows.engine import run_task, submit_prepare
 from flows.pipeline import chunked, ingest_found, load_prepared, recorded_run
 from tasks.config import load_sources_file
 from tasks.fetching.feeds import FeedResult
@@ -50,7 +50,7 @@ def sources_flow(
                 results = run_task(fetch_feeds_task, db_path, state.run_id, config, chunk, utc_now())
                 jobs = page_jobs(results, config.page_attempts)
                 pages = run_task(fetch_pages_task, state.run_id, config, quote(jobs), started)
-                batch = run_task(prepare_pages_task, quote(pages), utc_now(), workers, current_taxonomy())
+                batch = submit_prepare(prepare_pages_task, pages, utc_now(), workers, current_taxonomy()).result()
                 fresh, retried = split_retries(batch)
                 # a feed body is kept only when it brought entries: an unchanged feed that bumps lastBuildDate
                 # (or ignores validators) adds nothing to the raw store

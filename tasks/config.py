@@ -20,6 +20,7 @@ from tasks.fetching.http import DEADLINE, MAX_BODY, RETRIES, USER_AGENT, parse_a
 from warehouse.lock import DEFAULT_WAIT_SECONDS  # a writer waits this long for another one's commit
 
 ENV_PREFIX = "NEWSFLOW_"
+DASK_ADDRESS = re.compile(r"(?:(?:tcp|tls)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}")
 DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.6
 PAGE_ATTEMPTS = 5  # tries at a page that fails transiently (5xx, timeout, robots.txt 5xx, time budget)
 
@@ -170,6 +171,25 @@ class Settings(Strict):
     watches: str = "watches.toml"  # the watchlist file; none there means no watches
     engine: Literal["auto", "direct", "prefect"] = "auto"  # how CLI runs run: flows/engine.py
     topic_model: str | None = None  # a topic head from `newsflow topics train` (tasks/tagging/head.py)
+    dask_address: str | None = None  # a Dask scheduler: batches are prepared on its cluster (flows/engine.py)
+
+    @field_validator("dask_address")
+    @classmethod
+    def dask_address_usable(cls, value: str | None) -> str | None:
+        if value:
+            if not DASK_ADDRESS.fullmatch(value):
+                raise ValueError("a Dask scheduler address is tcp://HOST:PORT (or tls://, or HOST:PORT)")
+            import importlib.util
+
+            if importlib.util.find_spec("prefect_dask") is None:
+                raise ValueError("running on Dask needs prefect-dask: pip install 'newsflow[dask]'")
+        return value
+
+    @model_validator(mode="after")
+    def dask_needs_prefect(self) -> Settings:
+        if self.dask_address and self.engine == "direct":
+            raise ValueError("NEWSFLOW_DASK_ADDRESS runs flows under Prefect; it cannot go with NEWSFLOW_ENGINE=direct")
+        return self
 
     @field_validator("topic_model")
     @classmethod
@@ -212,7 +232,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 
 def describe_env(item: dict) -> str:
-    key = str(item["loc"][0]) if item["loc"] else ""
+    if not item["loc"]:  # a check across variables
+        return f"environment: {clean_message(item['msg'])}"
+    key = str(item["loc"][0])
     name = ENV_PREFIX + key.upper()
     if item["type"] == "extra_forbidden":
         known = [ENV_PREFIX + field.upper() for field in Settings.model_fields]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test fuzz soak serve lint bench clean
+.PHONY: run test fuzz soak serve lint bench train-topics clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+
+# the topic head newsflow ships: benchmarks/data/topics-train.jsonl (written for this project) -> tasks/data/
+train-topics: $(STAMP)
+	NEWSFLOW_TOPIC_MODEL= $(BIN)/newsflow topics train benchmarks/data/topics-train.jsonl --out tasks/data/topic-head.npz
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

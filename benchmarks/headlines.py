@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 
 from tasks.models import Article  # noqa: E402
 from tasks.tagging import embed  # noqa: E402
-from tasks.tagging.tag import get_tagger, score_text, tag_articles  # noqa: E402
+from tasks.tagging.tag import get_tagger, score_text, tag_articles, tagger_for, taxonomy_paths  # noqa: E402
 
 DEFAULT = ROOT / "benchmarks" / "data" / "headlines-dev.jsonl"
 
@@ -40,52 +40,79 @@ def log_loss(probabilities: np.ndarray, truth: list[int]) -> float:
     return float(-np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-12)))
 
 
+def calibration_lines(confidence: np.ndarray, correct: np.ndarray) -> list[str]:
+    lines = []
+    for low, high in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)):
+        mask = (confidence >= low) & (confidence < high)
+        if mask.any():
+            lines.append(f"  {low:.1f}–{min(high, 1):.1f}: {mask.sum():3d} texts, mean {confidence[mask].mean():.2f},"
+                         f" right {correct[mask].mean():.2f}")  # fmt: skip
+    return lines
+
+
+def tag_all(rows: list[dict], tagger) -> list[Article]:
+    articles = [Article(source_uri="dev", body=r["title"], title=r["title"]) for r in rows]
+    tag_articles(articles, tagger)
+    return articles
+
+
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    tagger = get_tagger()
+    tagger = get_tagger()  # the shipped head (tasks/data/topic-head.npz), or NEWSFLOW_TOPIC_MODEL's
+    plain = tagger_for(tuple(str(p) for p in taxonomy_paths()), "")  # no head: the taxonomy's prototypes
     lexicon = [top_level(tagger, score_text(tagger, r["title"], r["title"])) for r in rows]
-    prototypes = embed.prototypes_for(tagger)
-    index = {code: i for i, code in enumerate(prototypes.codes)}
-    truth = [index[r["topic"]] for r in rows]
-    model = embed.load_model()
-    sims = embed.unit_rows(model.embed([r["title"] for r in rows], norm=True)) @ prototypes.matrix.T
+    texts = [embed.model_text(r["title"], r["title"]) for r in rows]
     fit = [i for i, r in enumerate(rows) if half(r["title"]) == 0]
     check = [i for i, r in enumerate(rows) if half(r["title"]) == 1]
+
+    def accuracy(predicted: list[str | None], ids: list[int] | None = None) -> float:
+        ids = list(range(len(rows))) if ids is None else ids
+        return sum(predicted[i] == rows[i]["topic"] for i in ids) / len(ids)
+
+    protos = embed.prototypes_for(plain)
+    proto_rows = embed.topic_probabilities(protos, texts)
+    head_rows = embed.topic_probabilities(embed.prototypes_for(tagger), texts) if tagger.head else None
+    with_protos = tag_all(rows, plain)
+    combined_articles = tag_all(rows, tagger)
+    combined = [top_level(tagger, a.topics) for a in combined_articles]
+    print(f"{len(rows)} headlines from {path}; model in force: {tagger.version.split('/')[0]}")
+    print(f"lexicon alone                 {accuracy(lexicon):.3f}  (no topic for {lexicon.count(None)})")
+    print(f"prototypes alone              {accuracy([protos.codes[i] for i in proto_rows.argmax(axis=1)]):.3f}")
+    if head_rows is not None:
+        head_codes = tagger.head.codes
+        print(f"head alone                    {accuracy([head_codes[i] for i in head_rows.argmax(axis=1)]):.3f}")
+    print(f"newsflow, prototypes          {accuracy([top_level(plain, a.topics) for a in with_protos]):.3f}")
+    print(f"newsflow, {'head' if tagger.head else 'prototypes'} (in force)    {accuracy(combined):.3f}")
+    print(f"half B only (fusion weight fitted on half A): lexicon {accuracy(lexicon, check):.3f},"
+          f" newsflow {accuracy(combined, check):.3f}")  # fmt: skip
+
+    index = {code: i for i, code in enumerate(protos.codes)}
+    truth = [index[r["topic"]] for r in rows]
+    sims = embed.unit_rows(embed.load_model().embed(texts, norm=True)) @ protos.matrix.T
+    temperatures = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
 
     def probabilities(temperature: float, ids: list[int]) -> np.ndarray:
         logits = sims[ids] / temperature
         exp = np.exp(logits - logits.max(axis=1, keepdims=True))
         return exp / exp.sum(axis=1, keepdims=True)
 
-    temperatures = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
     best = min(temperatures, key=lambda t: log_loss(probabilities(t, fit), [truth[i] for i in fit]))
-    articles = [Article(source_uri="dev", body=r["title"], title=r["title"]) for r in rows]
-    tag_articles(articles, tagger)
-    combined = [top_level(tagger, a.topics) for a in articles]
-    modelled = [prototypes.codes[i] for i in sims.argmax(axis=1)]
-
-    def accuracy(predicted: list[str | None]) -> float:
-        return sum(p == r["topic"] for p, r in zip(predicted, rows)) / len(rows)
-
-    print(f"{len(rows)} headlines from {path}")
-    print(f"lexicon alone            {accuracy(lexicon):.3f}  (no topic for {lexicon.count(None)})")
-    print(f"embedding prototypes     {accuracy(modelled):.3f}")
-    print(f"newsflow (both)          {accuracy(combined):.3f}")
-    on_b = [i for i in check]
-    lexicon_b = sum(lexicon[i] == rows[i]["topic"] for i in on_b) / len(on_b)
-    both_b = sum(combined[i] == rows[i]["topic"] for i in on_b) / len(on_b)
-    print(f"half B only (the weights were fitted on half A): lexicon {lexicon_b:.3f}, newsflow {both_b:.3f}")
-    print(f"\ntemperature fitted on half A ({len(fit)}): {best} (shipped: {embed.TEMPERATURE})")
+    print(f"\nprototypes' temperature fitted on half A ({len(fit)}): {best} (shipped: {embed.TEMPERATURE})")
     held = probabilities(embed.TEMPERATURE, check)
-    confidence, correct = held.max(axis=1), held.argmax(axis=1) == np.array([truth[i] for i in check])
-    print(f"calibration on half B ({len(check)}), model probability of its top topic:")
-    for low, high in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)):
-        mask = (confidence >= low) & (confidence < high)
-        if mask.any():
-            print(f"  {low:.1f}–{min(high, 1):.1f}: {mask.sum():3d} texts, mean {confidence[mask].mean():.2f},"
-                  f" right {correct[mask].mean():.2f}")  # fmt: skip
-    print("\nper topic (newsflow, both): right / texts")
+    print(f"calibration of the prototypes on half B ({len(check)}), probability of their top topic:")
+    print("\n".join(calibration_lines(held.max(axis=1), held.argmax(axis=1) == np.array([truth[i] for i in check]))))
+    if head_rows is not None:
+        head_truth = np.array([tagger.head.codes.index(r["topic"]) for r in rows])
+        print(f"calibration of the head on all {len(rows)} (never trained on), probability of its top topic:")
+        print("\n".join(calibration_lines(head_rows.max(axis=1), head_rows.argmax(axis=1) == head_truth)))
+    tops = [max((t for t in a.topics if not tagger.topics[t.topic].parent), key=lambda t: t.score, default=None)
+            for a in combined_articles]  # fmt: skip
+    scored = [(t.score, t.topic == r["topic"]) for t, r in zip(tops, rows) if t is not None]
+    print(f"calibration of newsflow's stored score of its top topic, all {len(rows)}:")
+    print("\n".join(calibration_lines(np.array([s for s, _ in scored]), np.array([c for _, c in scored]))))
+
+    print("\nper topic (newsflow, in force): right / texts")
     by_topic = Counter(r["topic"] for r in rows)
     right = Counter(r["topic"] for p, r in zip(combined, rows) if p == r["topic"])
     for code in sorted(by_topic):

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tasks.models import Article
-from tasks.tagging.embed import MODEL_TAG
-from tasks.tagging.tag import DEFAULT_TAXONOMY, build_tagger, inflections, score_text, tag_articles
+from tasks.tagging.embed import MODEL_TAG, prototypes_for
+from tasks.tagging.head import load_head
+from tasks.tagging.tag import DEFAULT_TAXONOMY, SHIPPED_HEAD, build_tagger, inflections, score_text, tag_articles
 
 TOP_LEVEL = {
     "medtop:01000000": (
@@ -211,7 +212,19 @@ def test_tag_articles_records_the_version(tagger):
     article = Article(source_uri="x", title=TOP_LEVEL["medtop:15000000"][0], body=TOP_LEVEL["medtop:15000000"][1])
     tag_articles([article], tagger)
     assert article.tagger_version == tagger.version and article.topics[0].topic == "medtop:15000000"
-    assert tagger.version.startswith(f"{MODEL_TAG}/newsflow-iptc-")  # the model that fills silent texts, too
+    assert tagger.version.startswith(f"{load_head(SHIPPED_HEAD).tag}/newsflow-iptc-")  # the shipped head, too
+
+
+def test_the_shipped_head_is_the_model_unless_a_taxonomy_adds_top_level_topics(tmp_path):
+    shipped = build_tagger([DEFAULT_TAXONOMY])
+    assert shipped.head is not None and shipped.head.tag == load_head(SHIPPED_HEAD).tag
+    assert len(shipped.head.codes) == 17 and shipped.head.everywhere
+    extra = tmp_path / "mine.toml"
+    extra.write_text('version = "acme-1"\n[[topic]]\ncode = "acme:pets"\nlabel = "pets"\nstrong = ["puppy"]\n')
+    own = build_tagger([DEFAULT_TAXONOMY, extra])  # a top-level topic the head cannot know: the prototypes
+    assert own.head is None and own.version.startswith(f"{MODEL_TAG}/")
+    assert "acme:pets" in prototypes_for(own).codes
+    assert build_tagger([DEFAULT_TAXONOMY], model="").head is None  # no model asked for: the prototypes
 
 
 def test_context_terms_need_other_evidence_for_their_topic(tagger):
@@ -254,7 +267,7 @@ def test_a_model_topic_says_why_and_the_tagging_needs_no_network():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).parent.parent)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["medtop:01000000", f"model:{MODEL_TAG}", "True"]
+    assert done.stdout.split() == ["medtop:01000000", f"model:{load_head(SHIPPED_HEAD).tag}", "True"]
 
 
 @pytest.mark.parametrize(

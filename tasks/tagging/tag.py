@@ -29,6 +29,7 @@ from tasks.tagging.figurative import blank_figures
 from tasks.tagging.head import HeadError, load_head
 
 DEFAULT_TAXONOMY = Path(__file__).parent.parent / "data" / "taxonomy.toml"
+SHIPPED_HEAD = Path(__file__).parent.parent / "data" / "topic-head.npz"
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 LEAD_CHARS = 500
@@ -101,7 +102,11 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
     """Compile the taxonomy: "elect*" matches word prefixes; a term with a capital letter keeps its case. `model`
     is a trained topic head's file (default: NEWSFLOW_TOPIC_MODEL, if set)."""
     version, topics, terms = load_taxonomy_files(paths or taxonomy_paths())
-    head = head_prototypes(model if model is not None else load_settings().topic_model, topics)
+    if model is None:  # NEWSFLOW_TOPIC_MODEL, else the shipped head; model="" is no head (the prototypes)
+        model = load_settings().topic_model
+        head = head_prototypes(model, topics) if model else shipped_head(topics)
+    else:
+        head = head_prototypes(model, topics)
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
     term_ids: dict[tuple[str, str], int] = {}
     owners: dict[tuple[str, bool, str], int] = {}
@@ -149,6 +154,18 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
                   keys=keys, terms=scored, context=frozenset(context),
                   roots={code: ancestry(topics, code)[-1] for code in topics}, head=head,
                   patterns=tuple(patterns))  # fmt: skip
+
+
+def shipped_head(topics: dict[str, Topic]) -> Prototypes | None:
+    """The head newsflow ships (`make train-topics`: trained on benchmarks/data/topics-train.jsonl), fused with the
+    lexicon on every article as a head of your own is. None without its file, or when your taxonomy adds top-level
+    topics of its own: the prototypes (tasks/tagging/embed.py) are built from the taxonomy, so they know them."""
+    if not SHIPPED_HEAD.is_file():
+        return None
+    head = head_prototypes(str(SHIPPED_HEAD), topics)
+    if head is None or any(not t.parent and code not in head.codes for code, t in topics.items()):
+        return None
+    return head
 
 
 def head_prototypes(model: str | None, topics: dict[str, Topic]) -> Prototypes | None:
@@ -199,7 +216,7 @@ def cached_tagger(paths: tuple[str, ...]) -> Tagger:
 
 @lru_cache(maxsize=4)
 def tagger_for(paths: tuple[str, ...], model: str | None) -> Tagger:
-    return build_tagger([Path(p) for p in paths], model or "")
+    return build_tagger([Path(p) for p in paths], model)
 
 
 def get_tagger() -> Tagger:
@@ -287,7 +304,7 @@ def tag_articles(articles: list[Article], tagger: Tagger | None = None) -> None:
             short.append(article)
         elif not any(not tagger.topics[t.topic].parent for t in article.topics):
             silent.append(article)
-    if tagger.head is not None:  # a trained head speaks on every article
+    if tagger.head is not None:  # a trained head (shipped, or yours) speaks on every article
         short, silent = articles, []
     if short:
         rows = topic_probabilities(prototypes_for(tagger), [model_text(a.title, a.body) for a in short])

@@ -32,9 +32,7 @@ def stored_rows(db: str) -> dict[str, list[tuple]]:
                 "select article_id, source_uri, title, body, language, published_at, cluster_id, authors, source"
                 " from articles order by article_id"
             ).fetchall(),
-            "topics": con.execute(
-                "select article_id, topic, score, terms from article_topics order by all"
-            ).fetchall(),
+            "topics": con.execute("select article_id, topic, score, terms from article_topics order by all").fetchall(),
             "places": con.execute("select * from article_places order by all").fetchall(),
             "runs": con.execute("select read, new, duplicate, skipped, failed from runs").fetchall(),
         }

@@ -215,16 +215,20 @@ def test_tag_articles_records_the_version(tagger):
     assert tagger.version.startswith(f"{load_head(SHIPPED_HEAD).tag}/newsflow-iptc-")  # the shipped head, too
 
 
-def test_the_shipped_head_is_the_model_unless_a_taxonomy_adds_top_level_topics(tmp_path):
+def test_the_shipped_head_is_the_model_and_a_taxonomy_of_ones_own_keeps_it(tmp_path):
     shipped = build_tagger([DEFAULT_TAXONOMY])
     assert shipped.head is not None and shipped.head.tag == load_head(SHIPPED_HEAD).tag
     assert len(shipped.head.codes) == 17 and shipped.head.everywhere
     extra = tmp_path / "mine.toml"
     extra.write_text('version = "acme-1"\n[[topic]]\ncode = "acme:pets"\nlabel = "pets"\nstrong = ["puppy"]\n')
-    own = build_tagger([DEFAULT_TAXONOMY, extra])  # a top-level topic the head cannot know: the prototypes
-    assert own.head is None and own.version.startswith(f"{MODEL_TAG}/")
-    assert "acme:pets" in prototypes_for(own).codes
+    own = build_tagger([DEFAULT_TAXONOMY, extra])  # a top-level topic the head does not know: scored by its terms
+    assert own.head is not None and own.version == f"{shipped.head.tag}/{shipped.version.split('/', 1)[1]}+acme-1"
+    assert "acme:pets" not in own.head.codes
+    article = Article(source_uri="x", title="Puppy born at the zoo", body="A puppy was born.")
+    tag_articles([article], own)
+    assert "acme:pets" in {t.topic for t in article.topics}
     assert build_tagger([DEFAULT_TAXONOMY], model="").head is None  # no model asked for: the prototypes
+    assert "medtop:15000000" in prototypes_for(build_tagger([DEFAULT_TAXONOMY], model="")).codes
 
 
 def test_context_terms_need_other_evidence_for_their_topic(tagger):

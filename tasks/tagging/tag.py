@@ -158,14 +158,12 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
 
 def shipped_head(topics: dict[str, Topic]) -> Prototypes | None:
     """The head newsflow ships (`make train-topics`: trained on benchmarks/data/topics-train.jsonl), fused with the
-    lexicon on every article as a head of your own is. None without its file, or when your taxonomy adds top-level
-    topics of its own: the prototypes (tasks/tagging/embed.py) are built from the taxonomy, so they know them."""
+    lexicon on every article as a head of your own is; None without its file. It knows the 17 IPTC top-level
+    topics: topics a taxonomy adds of its own are scored by their terms (`newsflow topics train` teaches a head
+    them)."""
     if not SHIPPED_HEAD.is_file():
         return None
-    head = head_prototypes(str(SHIPPED_HEAD), topics)
-    if head is None or any(not t.parent and code not in head.codes for code, t in topics.items()):
-        return None
-    return head
+    return head_prototypes(str(SHIPPED_HEAD), topics)
 
 
 def head_prototypes(model: str | None, topics: dict[str, Topic]) -> Prototypes | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasks.models import Article
-from tasks.tagging.embed import MODEL_TAG, prototypes_for
+from tasks.tagging.embed import prototypes_for
 from tasks.tagging.head import load_head
 from tasks.tagging.tag import DEFAULT_TAXONOMY, SHIPPED_HEAD, build_tagger, inflections, score_text, tag_articles
 

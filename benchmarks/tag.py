@@ -5,12 +5,14 @@
 Two corpora of 3 KB articles with titles: "news text" is built from the paragraphs of the bundled samples/
 articles (written for newsflow), shuffled; "dense text" is generated from benchmarks/corpus.py's news vocabulary,
 which names about three times as many taxonomy terms per article as real news does (153 distinct terms against
-about 50-70), so it is the worst case. The tagger is built once before timing; the best of five passes counts.
+about 50-70), so it is the worst case. Headlines are the headline dev set's titles, cycled.
+The tagger is built once before timing; the best of five passes counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -60,6 +62,13 @@ def news_articles(count: int, size: int = 3000, seed: int = 5) -> list[Article]:
     return articles
 
 
+def headline_articles(count: int) -> list[Article]:
+    """benchmarks/data/headlines-dev.jsonl's titles, cycled, each with a number so no two texts are the same."""
+    titles = [json.loads(line)["title"] for line in (ROOT / "benchmarks/data/headlines-dev.jsonl").open()]
+    return [Article(source_uri=f"h{n}", title=(title := f"{titles[n % len(titles)]} ({n})"), body=title)
+            for n in range(count)]  # fmt: skip
+
+
 def best_rate(function, articles: list[Article], repeats: int = 5) -> float:
     best = float("inf")
     for _ in range(repeats):
@@ -80,7 +89,13 @@ def main() -> None:
         topics = best_rate(lambda batch: tag_articles(batch, tagger), articles)
         both = best_rate(lambda batch: (tag_articles(batch, tagger), place_articles(batch, gazetteer)), articles)
         print(f"{name:<11} ({len(articles)} articles of {size:.0f} characters): topics {topics:6.0f} articles/s"
-              f" (target >= 2,000), topics + places {both:6.0f} articles/s")  # fmt: skip
+              f" (target >= 1,500), topics + places {both:6.0f} articles/s")  # fmt: skip
+    headlines = headline_articles(args.articles * 2)
+    rate = best_rate(lambda batch: tag_articles(batch, tagger), headlines)
+    print(
+        f"{'headlines':<11} ({len(headlines)}, the dev set's titles cycled, each its own body): topics {rate:6.0f}"
+        " articles/s (target >= 10,000)"
+    )
 
 
 if __name__ == "__main__":

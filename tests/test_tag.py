@@ -302,3 +302,32 @@ def test_a_figure_of_speech_is_blanked_wherever_it_stands(tagger, position):
         title = figure
     topics = {t.topic for t in score_text(tagger, title, body)}
     assert "medtop:17000000" not in topics and "medtop:04000000" in topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Markets took Westminster by storm, then weathered the storm; a storm in a teacup, said the minister.",
+        "İstanbul traders weather the storm as the lira falls",  # lower case is longer: the whole-text pass
+        "A STORM OF PROTEST and a whirlwind tour: moving the goalposts on a level playing field",
+        "Brainstorming at the club: no storm is forecast for the football final",
+    ],
+)
+def test_figures_are_blanked_around_their_cue_words_as_by_a_pass_over_the_whole_text(text):
+    from tasks.tagging.figurative import FIGURATIVE, blank_figures
+
+    padded = f"{'Rain fell on the city and the river rose. ' * 30}{text}"
+    for sample in (text, padded):
+        assert blank_figures(sample) == FIGURATIVE.sub(lambda m: " " * len(m.group()), sample)
+    assert blank_figures(text) != text
+
+
+def test_explanations_are_the_same_from_the_word_cache():
+    import tasks.tagging.embed as embed
+
+    text = "Chipmakers rally as the central bank holds rates"
+    embed._word_vectors.clear()
+    centroid = embed.unit_rows(embed.load_model().embed(["economy"], norm=True))[0]
+    cold = embed.explain(text, centroid)
+    assert set(embed._word_vectors) >= {"chipmakers", "rally", "bank"}
+    assert embed.explain(text, centroid) == cold

@@ -26,6 +26,7 @@ MODEL_WEIGHT = 0.75  # a short text's top-level score: (lexicon + weight × mode
 SHORT_WORDS = 80  # up to this many words of body a text is short: headlines, teasers, one-paragraph entries
 TEXT_CHARS = 400  # the title and the start of the body
 EXPLAIN_WORDS = 4
+WORD_CACHE = 20_000  # about 1 KiB a word
 WORD = re.compile(r"[^\W\d_]{3,}")
 MODEL_TAG = "wordllama-0.4-l2_supercat_256"
 
@@ -98,8 +99,24 @@ def explain(text: str, centroid: np.ndarray, tag: str = MODEL_TAG) -> list[str]:
     words = list(dict.fromkeys(w.lower() for w in WORD.findall(text)))
     if not words:
         return [f"model:{tag}"]
-    nearness = unit_rows(load_model().embed(words, norm=True)) @ centroid
+    nearness = word_vectors(words) @ centroid
     return [f"model:{tag}", *(words[i] for i in np.argsort(-nearness)[:EXPLAIN_WORDS])]
+
+
+_word_vectors: dict[str, np.ndarray] = {}
+
+
+def word_vectors(words: list[str]) -> np.ndarray:
+    """Each word's unit embedding, one row per word; news repeats its words, so they are kept (up to
+    WORD_CACHE words a process) and only new ones go through the tokenizer, which was most of a row's cost."""
+    cache = _word_vectors
+    missing = [w for w in words if w not in cache]
+    fresh = dict(zip(missing, unit_rows(load_model().embed(missing, norm=True)))) if missing else {}
+    rows = np.stack([fresh[w] if w in fresh else cache[w] for w in words])
+    if len(cache) + len(fresh) > WORD_CACHE:
+        cache.clear()
+    cache.update(fresh)
+    return rows
 
 
 def fuse_short(tagger, topics: list[TopicScore], title: str | None, body: str, row: np.ndarray

@@ -134,3 +134,26 @@ def test_a_big_cluster_of_near_copies_stays_bounded(db):
         stories = con.execute("select count(distinct cluster_id) from articles").fetchone()[0]
     assert most == MAX_LINKS and pairs <= 70 * MAX_LINKS  # not all 2,415 pairs
     assert stories == 1
+
+
+def test_candidates_are_read_by_row_number_as_by_id_after_deletes(db):
+    from warehouse.connect import Publish, open_working
+    from warehouse.neardup import read_candidates
+
+    load_articles(db, originals(), "run1", NOW)
+    with open_working(db, Publish.LATER) as con:
+        ids = [row[0] for row in con.execute("select article_id from articles order by article_id").fetchall()]
+        con.execute("delete from article_topics where article_id = $id", {"id": ids[0]})
+        con.execute("delete from article_places where article_id = $id", {"id": ids[0]})
+        con.execute("delete from sightings where article_id = $id", {"id": ids[0]})
+        con.execute("delete from articles where article_id = $id", {"id": ids[0]})  # rows after it keep going
+        expected = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "select article_id, body, coalesce(cluster_id, article_id), ingested_at, published_at from articles"
+            ).fetchall()
+        }
+        asked = [ids[0], *ids[1:], "no-such-article"]
+        assert read_candidates(con, asked) == expected and len(expected) == len(ids) - 1
+        assert read_candidates(con, ids[-1:]) == {ids[-1]: expected[ids[-1]]}
+        assert read_candidates(con, ["no-such-article"]) == {} and read_candidates(con, []) == {}

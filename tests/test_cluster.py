@@ -138,15 +138,13 @@ def test_a_big_cluster_of_near_copies_stays_bounded(db):
 
 def test_candidates_are_read_by_row_number_as_by_id_after_deletes(db):
     from warehouse.connect import Publish, open_working
+    from warehouse.forget import delete_articles
     from warehouse.neardup import read_candidates
 
     load_articles(db, originals(), "run1", NOW)
     with open_working(db, Publish.LATER) as con:
         ids = [row[0] for row in con.execute("select article_id from articles order by article_id").fetchall()]
-        con.execute("delete from article_topics where article_id = $id", {"id": ids[0]})
-        con.execute("delete from article_places where article_id = $id", {"id": ids[0]})
-        con.execute("delete from sightings where article_id = $id", {"id": ids[0]})
-        con.execute("delete from articles where article_id = $id", {"id": ids[0]})  # rows after it keep going
+        assert delete_articles(con, ids[:1]) == 1  # rows after it keep going
         expected = {
             row[0]: row[1:]
             for row in con.execute(

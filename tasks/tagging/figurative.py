@@ -24,12 +24,12 @@ def blank_figures(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: offsets would not carry over
         return FIGURATIVE.sub(lambda match: " " * len(match.group()), text)
-    spans = []
+    spans: set[tuple[int, int]] = set()  # a figure holding two cues ("weathered the storm") is found twice
     for cue in CUES:
         at = lowered.find(cue)
         while at >= 0:
-            spans += [m.span() for m in FIGURATIVE.finditer(text, max(0, at - BEFORE), at + len(cue) + AFTER)
-                      if m.start() <= at < m.end()]  # fmt: skip
+            spans.update(m.span() for m in FIGURATIVE.finditer(text, max(0, at - BEFORE), at + len(cue) + AFTER)
+                         if m.start() <= at < m.end())  # fmt: skip
             at = lowered.find(cue, at + len(cue))
     if not spans:
         return text

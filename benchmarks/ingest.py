@@ -11,17 +11,19 @@ page; without that folder, generated pages from benchmarks/corpus.py, and the ou
      tasks.extraction.extract_page.extract_main_text (trafilatura.extract fast=True, favor_precision=True,
      include_comments=False, EXTRACTION_TIMEOUT 0, prune_xpath=PRUNE_XPATH, url=the page URL newsflow would pass;
      a full extract when the fast text is under FALLBACK_BELOW characters). The URLs are found before timing.
-  b. trafilatura.extract(html) with default options, one process.
+  b. trafilatura.extract(html) with default options, one process of its own that imports nothing of newsflow
+     (benchmarks/trafilatura_alone.py; newsflow guards some of trafilatura's XPaths, tasks/extraction/regex_guards.py,
+     and in this process the baseline would run with them).
   c. `newsflow ingest FOLDER --db TMP/x.duckdb` as a subprocess (PREFECT_SERVER_ANALYTICS_ENABLED=false, default
      workers unless --workers): wall clock from process start to exit, Prefect start-up included, into a fresh
      warehouse. One untimed one-page ingest runs first so Prefect's own database exists.
-a and b take the pages' bytes from memory (as read from disk); c reads the files. The three run `--repeat` times
-in the order a, b, c, a, b, c, ...; each repetition gives the ratios c/b, c/a, a/b of pages/s, and the median of
-each paired ratio is reported. Then one pass of newsflow's stages on the first `--stage-pages` pages in this one
-process (benchmarks/stages.py: parse, metadata, extraction, tidy, date fallback + Article, clean, identity, tag,
-places, fingerprint, cluster lookup and load in batches of 500 into a fresh warehouse, final publish), in ms per
-page. Waits for the 1-minute load to be at most 1.0 (up to 5 minutes) before timing; prints the load at start
-and end. With --out, the same figures go to DIR/ingest.json.
+a and b take the pages' bytes from memory (read from disk before timing); c reads the files. The three run
+`--repeat` times in the order a, b, c, a, b, c, ...; each repetition gives the ratios c/b, c/a, a/b of pages/s, and
+the median of each paired ratio is reported. Then one pass of newsflow's stages on the first `--stage-pages` pages
+in this one process (benchmarks/stages.py: parse, metadata, extraction, tidy, date fallback + Article, clean,
+identity, tag, places, fingerprint, cluster lookup and load in batches of 500 into a fresh warehouse, final
+publish), in ms per page. Waits for the 1-minute load to be at most 1.0 (up to 5 minutes) before timing; prints the
+load at start and end. With --out, the same figures go to DIR/ingest.json.
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
-import trafilatura
 from stages import STAGES, check_stages, machine, time_stages, wait_for_quiet
 from trafilatura.utils import load_html
 from warc import page_source
@@ -90,11 +91,12 @@ def run_a(pages: list[bytes], urls: list[str | None]) -> tuple[float, int]:
     return time.perf_counter() - started, found
 
 
-def run_b(pages: list[bytes]) -> tuple[float, int]:
-    started, found = time.perf_counter(), 0
-    for data in pages:
-        found += bool(trafilatura.extract(data))
-    return time.perf_counter() - started, found
+def run_b(folder: Path) -> tuple[float, int]:
+    """trafilatura alone, in a process of its own (benchmarks/trafilatura_alone.py)."""
+    alone = Path(__file__).with_name("trafilatura_alone.py")
+    done = subprocess.run([sys.executable, str(alone), str(folder)], capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    return result["seconds"], result["found"]
 
 
 def run_c(folder: Path, db: Path, workers: int | None) -> dict:
@@ -208,7 +210,7 @@ def main() -> None:
             run = {}
             seconds, found = run_a(pages, urls)
             run["a"] = {"seconds": seconds, "found": found}
-            seconds, found = run_b(pages)
+            seconds, found = run_b(tmp / "pages")
             run["b"] = {"seconds": seconds, "found": found}
             db = tmp / f"ingest{number}.duckdb"
             run["c"] = run_c(tmp / "pages", db, args.workers)

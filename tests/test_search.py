@@ -8,7 +8,7 @@ from tasks.dedup.identity import assign_identity
 from tasks.loading.load import load_articles
 from tasks.models import Article
 from tasks.tagging.tag import tag_articles
-from warehouse.search import refresh_index, search_articles
+from warehouse.search import read_mark, refresh_index, search_articles
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 CORPUS = {
@@ -85,3 +85,17 @@ def test_an_article_gone_from_the_warehouse_is_never_shown(db):
     with open_working(db, Publish.NOW) as con:  # behind the index's back (as if its writer had been busy)
         delete_articles(con, [ids["ferry"]])
     assert [h.article_id for h in search_articles(db, "ferry")] == [ids["harbour"]]
+
+
+def test_a_refresh_larger_than_one_chunk_indexes_every_article_once(db, monkeypatch):
+    import warehouse.search
+
+    monkeypatch.setattr(warehouse.search, "CHUNK_ROWS", 2)  # five articles: three chunks
+    later = NOW.replace(hour=1)
+    ids = build(db, ["ferry", "cup"], now=later) | build(db, ["harbour", "floods", "budget"])  # rows: later first
+    assert refresh_index(db) == len(CORPUS)
+    assert read_mark(db) == later  # the newest across every chunk, not the last chunk's
+    everything = "ferry OR harbour OR striker OR floods OR council"
+    assert {h.article_id for h in search_articles(db, everything)} == set(ids.values())
+    assert refresh_index(db) == 2  # the later load again: replaced, never doubled
+    assert len(search_articles(db, everything)) == len(CORPUS)

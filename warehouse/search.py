@@ -29,6 +29,7 @@ from warehouse.layout import warehouse_paths
 MARK = "indexed_through"  # the newest coalesce(updated_at, ingested_at) indexed, ISO 8601
 VERSION_FILE, SCHEMA_VERSION = "schema_version", "2"  # another version: the index is rebuilt
 HEAP_BYTES = 50_000_000
+CHUNK_ROWS = 1_000  # rows read from the warehouse at a time while indexing
 UNKNOWN_DAY = -(2**62)
 AND_NOT = re.compile(r"\bAND\s+NOT\s+")
 NOT_WORD = re.compile(r"(^|[\s(])NOT\s+")
@@ -81,6 +82,13 @@ ARTICLE_FIELDS = (
 )
 
 
+# what a refresh indexes: the row numbers of articles loaded or rewritten since the mark, then their rows by number
+CHANGED_ROWS_SQL = (
+    "select rowid from articles where $since is null or coalesce(updated_at, ingested_at) >= $since order by rowid"
+)
+ROWS_SQL = f"{ARTICLE_FIELDS} where a.rowid in (select unnest($rowids))"
+
+
 def article_document(row: tuple) -> tantivy.Document:
     article_id, title, body, source, published, _, topics, places = row
     return tantivy.Document(
@@ -105,26 +113,27 @@ def refresh_index(db: str | Path, rebuild: bool = False) -> int:
     if not paths.published.exists():
         return 0
     since = None if rebuild else read_mark(db)
+    count, newest, index, writer = 0, None, None, None
     with open_warehouse(db) as con:
-        rows = con.execute(
-            f"{ARTICLE_FIELDS} where $since is null or coalesce(a.updated_at, a.ingested_at) >= $since",
-            {"since": since},
-        ).fetchall()
-    if not rows:
+        wanted = [row[0] for row in con.execute(CHANGED_ROWS_SQL, {"since": since}).fetchall()]
+        for start in range(0, len(wanted), CHUNK_ROWS):  # a chunk at a time: memory stays flat however many
+            rows = con.execute(ROWS_SQL, {"rowids": wanted[start : start + CHUNK_ROWS]}).fetchall()
+            if writer is None:
+                index = open_index(db)
+                if (writer := index_writer(index)) is None:
+                    return 0  # another process is bringing the index up to date
+            for row in rows:
+                writer.delete_documents_by_term("article_id", row[0])
+                writer.add_document(article_document(row))
+            count += len(rows)
+            newest = max(newest or rows[0][5], *(row[5] for row in rows))
+    if writer is None:
         open_index(db)
         return 0
-    index = open_index(db)
-    writer = index_writer(index)
-    if writer is None:
-        return 0  # another process is bringing the index up to date
-    for row in rows:
-        writer.delete_documents_by_term("article_id", row[0])
-        writer.add_document(article_document(row))
     writer.commit()
     writer.wait_merging_threads()
-    newest = max(row[5] for row in rows)
     (paths.search / MARK).write_text(newest.isoformat())
-    return len(rows)
+    return count
 
 
 def index_writer(index: tantivy.Index):

@@ -14,6 +14,7 @@ from tasks.cleaning.dates import parse_datetime
 from tasks.extraction.blocked import SHORT_WORDS, BlockedPage, blocked_kind
 from tasks.extraction.canonical import choose_url
 from tasks.extraction.page_metadata import read_page_metadata
+from tasks.extraction.regex_guards import install_regex_guards
 from tasks.extraction.tidy import (
     PRUNE_XPATH,
     PageFeatures,
@@ -31,6 +32,7 @@ CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
+install_regex_guards()  # the same matches, a fifth less extraction time (tasks/extraction/regex_guards.py)
 
 
 def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> Article:

@@ -13,7 +13,8 @@ page; without that folder, generated pages from benchmarks/corpus.py, and the ou
      a full extract when the fast text is under FALLBACK_BELOW characters). The URLs are found before timing.
   b. trafilatura.extract(html) with default options, one process of its own that imports nothing of newsflow
      (benchmarks/trafilatura_alone.py; newsflow guards some of trafilatura's XPaths, tasks/extraction/regex_guards.py,
-     and in this process the baseline would run with them).
+     and in this process the baseline would run with them; newsflow's other change to trafilatura,
+     tasks/extraction/lean_fast_pass.py, touches only a fast pass, which the defaults are not).
   c. `newsflow ingest FOLDER --db TMP/x.duckdb` as a subprocess (PREFECT_SERVER_ANALYTICS_ENABLED=false, default
      workers unless --workers): wall clock from process start to exit, Prefect start-up included, into a fresh
      warehouse. One untimed one-page ingest runs first so Prefect's own database exists.

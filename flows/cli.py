@@ -255,6 +255,13 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def on_dask() -> bool:
+    """Whether this run prepares its batches on a Dask cluster (after prepare_run has checked the settings)."""
+    from tasks.config import load_settings
+
+    return load_settings().dask_address is not None
+
+
 def prepare_run(args: argparse.Namespace) -> Path:
     """Before paying for Prefect's start-up: check the settings, make (or convert) the working copy and make
     sure the published file exists and is current."""
@@ -333,7 +340,7 @@ def command_ingest(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or folder: {missing[0]}")
     check_archive_options(args)
     db = prepare_run(args)
-    if worth_workers(args.paths) and not os.environ.get("NEWSFLOW_DASK_ADDRESS"):
+    if worth_workers(args.paths) and not on_dask():
         start_reader_processes(args.workers)  # they fork and load while the flow starts
     from flows.ingest import ingest_flow
 
@@ -655,7 +662,7 @@ def run_sources(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     db = prepare_run(args)
-    if not os.environ.get("NEWSFLOW_DASK_ADDRESS"):
+    if not on_dask():
         start_reader_processes(args.workers)
     from flows.sources import sources_flow
 

@@ -120,5 +120,5 @@ def test_extraction_runs_with_the_guards_installed():
     import tasks.extraction.extract_page  # noqa: F401  (installs them)
 
     prune = trafilatura.xpaths.RAW_TREE_PRUNE_XPATH[0].path
-    assert "(contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')) and re:test(@class" in prune
+    assert "(@class and (contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')) and re:test(@class" in prune
     assert install_regex_guards() == 0  # a second install changes nothing

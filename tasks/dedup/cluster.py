@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from tasks.config import load_settings
 from tasks.dedup.minhash import band_keys, shingle_hashes, signature
+from tasks.dedup.recent_shingles import remember_shingles, stored_shingles
 from tasks.models import Article
 from warehouse.neardup import (
     BAND_SCHEMA,
@@ -101,7 +102,7 @@ def cluster_articles(
     for incoming, stored in band_candidates(con, bands, MAX_CANDIDATES):
         stored_for[incoming].append(stored)
     stored = read_candidates(con, sorted({s for ids in stored_for.values() for s in ids} - set(keys)))
-    stored_shingles: dict[str, np.ndarray] = {}
+    candidate_shingles: dict[str, np.ndarray] = {}
     by_bucket: dict[int, list[Article]] = defaultdict(list)
     batch_shingles: dict[str, np.ndarray] = {}
     cluster_of: dict[str, str] = {}
@@ -115,9 +116,9 @@ def cluster_articles(
             body, cluster, ingested_at, published_at = stored[other_id]
             if order_key(ingested_at, published_at, other_id) > mine:
                 continue
-            if other_id not in stored_shingles:
-                stored_shingles[other_id] = shingle_hashes(body)
-            similarity = story_similarity(article.shingles, stored_shingles[other_id], threshold)
+            if other_id not in candidate_shingles:
+                candidate_shingles[other_id] = stored_shingles(other_id, body)
+            similarity = story_similarity(article.shingles, candidate_shingles[other_id], threshold)
             if similarity is not None:
                 matches.append((similarity, other_id, cluster))
         shared = Counter(other.article_id for bucket in article.bands.tolist() for other in by_bucket.get(bucket, []))
@@ -133,6 +134,7 @@ def cluster_articles(
             by_bucket[bucket].append(article)
     for article in articles:
         article.cluster_id = cluster_of[article.article_id]
+        remember_shingles(article.article_id, article.body, article.shingles)  # a later batch's candidates
     clusters = pa.table(
         {"article_id": list(cluster_of), "cluster_id": list(cluster_of.values())}, schema=CLUSTER_SCHEMA
     )

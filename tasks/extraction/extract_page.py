@@ -13,6 +13,7 @@ from trafilatura.utils import load_html
 from tasks.cleaning.dates import parse_datetime
 from tasks.extraction.blocked import SHORT_WORDS, BlockedPage, blocked_kind
 from tasks.extraction.canonical import choose_url
+from tasks.extraction.lean_fast_pass import install_lean_fast_pass
 from tasks.extraction.page_metadata import read_page_metadata
 from tasks.extraction.regex_guards import install_regex_guards
 from tasks.extraction.tidy import (
@@ -32,7 +33,8 @@ CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
-install_regex_guards()  # the same matches, a fifth less extraction time (tasks/extraction/regex_guards.py)
+install_regex_guards()  # the same matches, less extraction time (tasks/extraction/regex_guards.py)
+install_lean_fast_pass()  # the same text without two tree copies (tasks/extraction/lean_fast_pass.py)
 
 
 def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> Article:

@@ -14,8 +14,9 @@ def add_topics_commands(commands, parser_class) -> None:
     topics = commands.add_parser("topics", help="train a topic model on your own labelled articles")
     verbs = topics.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=parser_class)
     train = verbs.add_parser("train", help="fit a topic head on JSON Lines records of text and topic codes")
-    train.add_argument("labelled", type=Path, metavar="LABELLED.jsonl",
-                       help='records {"text": …, "topics": ["medtop:15000000"]} (or "title" and "body")')  # fmt: skip
+    train.add_argument("labelled", type=Path, nargs="+", metavar="LABELLED.jsonl",
+                       help='records {"text": …, "topics": ["medtop:15000000"]} (or "title" and "body"); several '
+                            "files are trained on together")  # fmt: skip
     train.add_argument("--out", type=Path, default=Path("topic-model.npz"), metavar="MODEL.npz",
                        help="where to write the model (topic-model.npz)")  # fmt: skip
     train.set_defaults(handler=command_topics_train)
@@ -27,12 +28,20 @@ def command_topics_train(args: argparse.Namespace) -> int:
     from tasks.tagging.tag import build_tagger, taxonomy_paths
 
     tagger = build_tagger(taxonomy_paths(), model="")  # the taxonomy's topics, without any model in force
+    texts: list[str] = []
+    labels: list[str] = []
     try:
-        texts, labels = read_labelled(args.labelled, set(tagger.topics))
+        for path in args.labelled:
+            more_texts, more_labels = read_labelled(path, set(tagger.topics), least_topics=1)
+            texts += more_texts
+            labels += more_labels
+        if len(set(labels)) < 2:
+            raise HeadError(f"{' + '.join(map(str, args.labelled))}: needs records of at least two topics")
     except HeadError as error:
         raise TopicsUsageError(str(error)) from None
     features = unit_rows(load_model().embed([model_text(None, t) for t in texts], norm=True))
-    head, calibration = train_head(features, labels, trained_on=f"{args.labelled.name}: {len(texts)} records")
+    names = " + ".join(path.name for path in args.labelled)
+    head, calibration = train_head(features, labels, trained_on=f"{names}: {len(texts)} records")
     save_head(head, args.out)
     print(f"trained {head.tag} on {len(texts)} records of {len(head.codes)} topics -> {args.out}")
     if calibration.held_out:

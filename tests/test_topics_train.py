@@ -132,3 +132,26 @@ def test_tagging_needs_no_network(tmp_path, my_taxonomy, monkeypatch):
 
         tag_articles([short, long], tagger)
         assert short.topics and long.topics
+
+
+def test_several_labelled_files_train_one_head(tmp_path, my_taxonomy, capsys):
+    records = labelled_records()
+    files = []
+    for code in SUBJECTS:  # one file per topic: each alone could not train a head
+        path = tmp_path / f"{code.replace(':', '-')}.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records if r["topics"] == [code]) + "\n")
+        files.append(str(path))
+    model = tmp_path / "model.npz"
+    assert main(["topics", "train", *files, "--out", str(model)]) == 0
+    said = capsys.readouterr().out
+    assert "on 90 records of 3 topics" in said
+    from tasks.tagging.head import load_head
+
+    head = load_head(model)
+    assert sorted(head.codes) == sorted(SUBJECTS) and "mine-ferries.jsonl + " in head.trained_on
+    assert main(["topics", "train", files[0], "--out", str(model)]) == 2
+    assert "at least two topics" in capsys.readouterr().err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    assert main(["topics", "train", files[0], str(empty), "--out", str(model)]) == 2
+    assert "holds no records" in capsys.readouterr().err

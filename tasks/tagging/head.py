@@ -50,8 +50,9 @@ class Calibration:
     bins: list[tuple[float, float, int]]  # (mean confidence, accuracy, records) per confidence decile
 
 
-def read_labelled(path: Path, known: set[str]) -> tuple[list[str], list[str]]:
-    """(texts, first topic code) of a JSON Lines file; a line that is not a usable record is a one-line error."""
+def read_labelled(path: Path, known: set[str], least_topics: int = 2) -> tuple[list[str], list[str]]:
+    """(texts, first topic code) of a JSON Lines file; a line that is not a usable record is a one-line error, and
+    so is a file of fewer than `least_topics` topics (one file of several may hold a single topic)."""
     texts, labels = [], []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -77,7 +78,9 @@ def read_labelled(path: Path, known: set[str]) -> tuple[list[str], list[str]]:
             )
         texts.append(text)
         labels.append(topics[0])
-    if len(set(labels)) < 2:
+    if not labels:
+        raise HeadError(f"{path}: holds no records")
+    if len(set(labels)) < least_topics:
         raise HeadError(f"{path}: needs records of at least two topics")
     return texts, labels
 

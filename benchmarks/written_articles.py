@@ -1,7 +1,7 @@
 """Topics of full articles and of their headlines alone: top-1 accuracy, per topic, confusions and calibration on
 `benchmarks/data/articles-dev.jsonl`, 408 news articles written for this project (the project's licence; 24 for
-each of the 17 IPTC top-level topics, 120–420 words, set around the world, invented people and organisations).
-Needs nothing outside the repository.
+each of the 17 IPTC top-level topics, 120–420 words, set around the world, invented people and companies, written
+by the project's coding agents to `benchmarks/data/articles-dev-guide.md`). Needs nothing outside the repository.
 
     .venv/bin/python benchmarks/written_articles.py [--cross-validate] [--show-errors]
 
@@ -13,6 +13,8 @@ articles are such boundary cases, and many never name their topic.
 `--cross-validate` asks whether training on these articles would help: five folds by a hash of the title, a head
 trained on `topics-train.jsonl` plus four folds and scored on the fifth, beside the shipped head on the same
 folds. Nothing in newsflow was fitted on this set: it was written after the lexicon, the head and their constants.
+The tagger is the one in force: the shipped head, or NEWSFLOW_TOPIC_MODEL's and NEWSFLOW_TAXONOMY's when they are
+set (its version is printed), so a head of your own can be scored here too.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from tasks.models import Article  # noqa: E402
+from tasks.models import Article, TopicScore  # noqa: E402
 from tasks.tagging import embed  # noqa: E402
 from tasks.tagging.head import save_head, train_head  # noqa: E402
-from tasks.tagging.tag import build_tagger, get_tagger, tag_articles, taxonomy_paths  # noqa: E402
+from tasks.tagging.tag import Tagger, build_tagger, get_tagger, tag_articles, taxonomy_paths  # noqa: E402
 
 DEV_SET = ROOT / "benchmarks" / "data" / "articles-dev.jsonl"
 TRAIN_SET = ROOT / "benchmarks" / "data" / "topics-train.jsonl"
@@ -49,19 +51,19 @@ def fold_of(title: str) -> int:
     return int(hashlib.sha256(title.encode()).hexdigest(), 16) % FOLDS
 
 
-def best_top_level(tagger, article: Article):
+def best_top_level(tagger: Tagger, article: Article) -> TopicScore | None:
     tops = [t for t in article.topics if not tagger.topics[t.topic].parent]
     return max(tops, key=lambda t: t.score) if tops else None
 
 
-def tag_rows(tagger, rows: list[dict], headline_only: bool) -> list:
+def tag_rows(tagger: Tagger, rows: list[dict], headline_only: bool) -> list[TopicScore | None]:
     articles = [Article(source_uri="dev", title=r["title"], body=r["title"] if headline_only else r["body"])
                 for r in rows]  # fmt: skip
     tag_articles(articles, tagger)
     return [best_top_level(tagger, a) for a in articles]
 
 
-def report(tagger, rows: list[dict], name: str, best: list, show_errors: bool) -> None:
+def report(tagger: Tagger, rows: list[dict], name: str, best: list[TopicScore | None], show_errors: bool) -> None:
     truth = [r["topics"][0] for r in rows]
     right = [b is not None and b.topic == t for b, t in zip(best, truth)]
     print(f"\n{name}: {sum(right) / len(rows):.3f} ({sum(right)} of {len(rows)}; {tagger.version})")
@@ -74,7 +76,7 @@ def report(tagger, rows: list[dict], name: str, best: list, show_errors: bool) -
     for (t, tagged), n in confusion.most_common(8):
         print(f"    {tagger.topics[t].label} -> {tagger.topics[tagged].label if tagged else '(none)'}: {n}")
     scores = np.array([b.score if b else 0.0 for b in best])
-    print("  calibration of the stored score of the top topic:")
+    print("  calibration of the stored score of the top topic (a text with no top-level topic counts as 0):")
     for low, high in BINS:
         inside = (scores >= low) & (scores < high)
         if inside.any():

@@ -1,4 +1,4 @@
-"""`newsflow topics train LABELLED.jsonl`: a topic head trained on your own labelled articles."""
+"""`newsflow topics train LABELLED.jsonl [MORE.jsonl …]`: a topic head trained on your own labelled articles."""
 
 from __future__ import annotations
 
@@ -28,19 +28,20 @@ def command_topics_train(args: argparse.Namespace) -> int:
     from tasks.tagging.tag import build_tagger, taxonomy_paths
 
     tagger = build_tagger(taxonomy_paths(), model="")  # the taxonomy's topics, without any model in force
+    paths = list(dict.fromkeys(args.labelled))  # a file named twice is trained on once
     texts: list[str] = []
     labels: list[str] = []
     try:
-        for path in args.labelled:
-            more_texts, more_labels = read_labelled(path, set(tagger.topics), least_topics=1)
+        for path in paths:
+            more_texts, more_labels = read_labelled(path, set(tagger.topics))
             texts += more_texts
             labels += more_labels
         if len(set(labels)) < 2:
-            raise HeadError(f"{' + '.join(map(str, args.labelled))}: needs records of at least two topics")
+            raise HeadError(f"{' + '.join(map(str, paths))}: needs records of at least two topics")
     except HeadError as error:
         raise TopicsUsageError(str(error)) from None
     features = unit_rows(load_model().embed([model_text(None, t) for t in texts], norm=True))
-    names = " + ".join(path.name for path in args.labelled)
+    names = " + ".join(str(path) for path in paths)
     head, calibration = train_head(features, labels, trained_on=f"{names}: {len(texts)} records")
     save_head(head, args.out)
     print(f"trained {head.tag} on {len(texts)} records of {len(head.codes)} topics -> {args.out}")

@@ -149,9 +149,15 @@ def test_several_labelled_files_train_one_head(tmp_path, my_taxonomy, capsys):
 
     head = load_head(model)
     assert sorted(head.codes) == sorted(SUBJECTS) and "mine-ferries.jsonl + " in head.trained_on
+    assert main(["topics", "train", *files, files[0], "--out", str(model)]) == 0  # a file named twice counts once
+    assert "on 90 records of 3 topics" in capsys.readouterr().out
     assert main(["topics", "train", files[0], "--out", str(model)]) == 2
     assert "at least two topics" in capsys.readouterr().err
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n")
     assert main(["topics", "train", files[0], str(empty), "--out", str(model)]) == 2
     assert "holds no records" in capsys.readouterr().err
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "a ferry", "topics": ["mine:ferries"]}\nnot json\n')
+    assert main(["topics", "train", files[0], str(broken), "--out", str(model)]) == 2
+    assert f"{broken}:2: not a JSON object" in capsys.readouterr().err  # the file and line at fault

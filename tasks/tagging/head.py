@@ -1,9 +1,10 @@
 """A topic head trained on your own labelled articles: softmax regression over wordllama's static embeddings.
 
-`newsflow topics train LABELLED.jsonl` fits it (records with `text`, or `title` and `body`, and `topics`: codes of
-the taxonomy, IPTC or your own), calibrates its temperature on a quarter of the records it then leaves out, and
-writes one `.npz` file; NEWSFLOW_TOPIC_MODEL names that file and every later run (and `newsflow retag`) fuses the
-head's probabilities with the lexicon's scores on every article, recording the head in `tagger_version`.
+`newsflow topics train LABELLED.jsonl [MORE.jsonl …]` fits it (records with `text`, or `title` and `body`, and
+`topics`: codes of the taxonomy, IPTC or your own), calibrates its temperature on a quarter of the records it then
+leaves out, and writes one `.npz` file; NEWSFLOW_TOPIC_MODEL names that file and every later run (and `newsflow
+retag`) fuses the head's probabilities with the lexicon's scores on every article, recording the head in
+`tagger_version`.
 Nothing is downloaded: the embeddings ship inside wordllama's wheel.
 """
 
@@ -50,9 +51,9 @@ class Calibration:
     bins: list[tuple[float, float, int]]  # (mean confidence, accuracy, records) per confidence decile
 
 
-def read_labelled(path: Path, known: set[str], least_topics: int = 2) -> tuple[list[str], list[str]]:
-    """(texts, first topic code) of a JSON Lines file; a line that is not a usable record is a one-line error, and
-    so is a file of fewer than `least_topics` topics (one file of several may hold a single topic)."""
+def read_labelled(path: Path, known: set[str]) -> tuple[list[str], list[str]]:
+    """(texts, first topic code) of a JSON Lines file; a line that is not a usable record, or a file without one,
+    is a one-line error. One file may hold a single topic: the caller checks that all its files hold two."""
     texts, labels = [], []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -80,8 +81,6 @@ def read_labelled(path: Path, known: set[str], least_topics: int = 2) -> tuple[l
         labels.append(topics[0])
     if not labels:
         raise HeadError(f"{path}: holds no records")
-    if len(set(labels)) < least_topics:
-        raise HeadError(f"{path}: needs records of at least two topics")
     return texts, labels
 
 

@@ -89,7 +89,7 @@ def main() -> None:
 
     index = {code: i for i, code in enumerate(protos.codes)}
     truth = [index[r["topic"]] for r in rows]
-    sims = embed.unit_rows(embed.load_model().embed(texts, norm=True)) @ protos.matrix.T
+    sims = embed.embed_rows(texts) @ protos.matrix.T
     temperatures = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
 
     def probabilities(temperature: float, ids: list[int]) -> np.ndarray:

@@ -31,16 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from headlines import calibration_lines  # noqa: E402
 
 from tasks.models import Article, TopicScore  # noqa: E402
 from tasks.tagging import embed  # noqa: E402
-from tasks.tagging.head import save_head, train_head  # noqa: E402
+from tasks.tagging.head import labelled_text, save_head, train_head  # noqa: E402
 from tasks.tagging.tag import Tagger, build_tagger, get_tagger, tag_articles, taxonomy_paths  # noqa: E402
 
 DEV_SET = ROOT / "benchmarks" / "data" / "articles-dev.jsonl"
 TRAIN_SET = ROOT / "benchmarks" / "data" / "topics-train.jsonl"
 FOLDS = 5
-BINS = ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -77,11 +77,7 @@ def report(tagger: Tagger, rows: list[dict], name: str, best: list[TopicScore | 
         print(f"    {tagger.topics[t].label} -> {tagger.topics[tagged].label if tagged else '(none)'}: {n}")
     scores = np.array([b.score if b else 0.0 for b in best])
     print("  calibration of the stored score of the top topic (a text with no top-level topic counts as 0):")
-    for low, high in BINS:
-        inside = (scores >= low) & (scores < high)
-        if inside.any():
-            print(f"    {low:.1f}–{min(high, 1):.1f}: {inside.sum():3d} texts, mean score {scores[inside].mean():.2f},"
-                  f" right {np.mean(np.array(right)[inside]):.2f}")  # fmt: skip
+    print("\n".join("  " + line for line in calibration_lines(scores, np.array(right))))
     if show_errors:
         for r, b, ok in zip(rows, best, right):
             if not ok:
@@ -91,17 +87,12 @@ def report(tagger: Tagger, rows: list[dict], name: str, best: list[TopicScore | 
 def cross_validate(rows: list[dict]) -> None:
     shipped = get_tagger()
     train = read_rows(TRAIN_SET)
-    model = embed.load_model()
-
-    def text_of(r: dict) -> str:
-        return "\n".join(str(r.get(k) or "") for k in ("title", "body")).strip()
-
     right = Counter()
     with tempfile.TemporaryDirectory() as folder:
         for k in range(FOLDS):
             records = train + [r for r in rows if fold_of(r["title"]) != k]
             test = [r for r in rows if fold_of(r["title"]) == k]
-            features = embed.unit_rows(model.embed([embed.model_text(None, text_of(r)) for r in records], norm=True))
+            features = embed.embed_rows([embed.model_text(None, labelled_text(r)) for r in records])
             head, _ = train_head(features, [r["topics"][0] for r in records], trained_on=f"fold {k}")
             path = Path(folder) / f"fold-{k}.npz"
             save_head(head, path)

@@ -23,7 +23,7 @@ def add_topics_commands(commands, parser_class) -> None:
 
 
 def command_topics_train(args: argparse.Namespace) -> int:
-    from tasks.tagging.embed import load_model, model_text, unit_rows
+    from tasks.tagging.embed import embed_rows, model_text
     from tasks.tagging.head import HeadError, read_labelled, save_head, train_head
     from tasks.tagging.tag import build_tagger, taxonomy_paths
 
@@ -40,7 +40,7 @@ def command_topics_train(args: argparse.Namespace) -> int:
             raise HeadError(f"{' + '.join(map(str, paths))}: needs records of at least two topics")
     except HeadError as error:
         raise TopicsUsageError(str(error)) from None
-    features = unit_rows(load_model().embed([model_text(None, t) for t in texts], norm=True))
+    features = embed_rows([model_text(None, t) for t in texts])
     names = " + ".join(str(path) for path in paths)
     head, calibration = train_head(features, labels, trained_on=f"{names}: {len(texts)} records")
     save_head(head, args.out)

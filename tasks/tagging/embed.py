@@ -59,9 +59,13 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
+def embed_rows(texts: list[str]) -> np.ndarray:
+    """The unit embedding of each text, one row per text."""
+    return unit_rows(load_model().embed(texts, norm=True))
+
+
 def build_prototypes(tagger) -> Prototypes:
     """The mean embedding of each top-level topic's labels and terms (context-only terms left out)."""
-    model = load_model()
     texts: dict[str, list[str]] = {}
     for code, topic in tagger.topics.items():
         texts.setdefault(tagger.roots[code], []).append(topic.label)
@@ -69,7 +73,7 @@ def build_prototypes(tagger) -> Prototypes:
         if term_id not in tagger.context:
             texts.setdefault(tagger.roots[code], []).append(word)
     codes = sorted(c for c in texts if not tagger.topics[c].parent)
-    matrix = np.stack([unit_rows(model.embed(texts[c], norm=True)).mean(axis=0) for c in codes])
+    matrix = np.stack([embed_rows(texts[c]).mean(axis=0) for c in codes])
     return Prototypes(codes, [tagger.topics[c].label for c in codes], unit_rows(matrix))
 
 
@@ -86,7 +90,7 @@ def prototypes_for(tagger) -> Prototypes:
 
 def topic_probabilities(prototypes: Prototypes, texts: list[str]) -> np.ndarray:
     """One row of topic probabilities per text."""
-    embedded = unit_rows(load_model().embed(texts, norm=True))
+    embedded = embed_rows(texts)
     logits = embedded @ prototypes.matrix.T
     if prototypes.bias is not None:
         logits = logits + prototypes.bias
@@ -111,7 +115,7 @@ def word_vectors(words: list[str]) -> np.ndarray:
     WORD_CACHE words a process) and only new ones go through the tokenizer, which was most of a row's cost."""
     cache = _word_vectors
     missing = [w for w in words if w not in cache]
-    fresh = dict(zip(missing, unit_rows(load_model().embed(missing, norm=True)))) if missing else {}
+    fresh = dict(zip(missing, embed_rows(missing))) if missing else {}
     rows = np.stack([fresh[w] if w in fresh else cache[w] for w in words])
     if len(cache) + len(fresh) > WORD_CACHE:
         cache.clear()

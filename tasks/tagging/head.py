@@ -51,6 +51,11 @@ class Calibration:
     bins: list[tuple[float, float, int]]  # (mean confidence, accuracy, records) per confidence decile
 
 
+def labelled_text(record: dict) -> str:
+    """A labelled record's text: its `text`, or its `title` and `body` on two lines."""
+    return record.get("text") or "\n".join(str(record.get(k) or "") for k in ("title", "body")).strip()
+
+
 def read_labelled(path: Path, known: set[str]) -> tuple[list[str], list[str]]:
     """(texts, first topic code) of a JSON Lines file; a line that is not a usable record, or a file without one,
     is a one-line error. One file may hold a single topic: the caller checks that all its files hold two."""
@@ -68,7 +73,7 @@ def read_labelled(path: Path, known: set[str]) -> tuple[list[str], list[str]]:
             raise HeadError(f"{path}:{number}: not a JSON object") from None
         if not isinstance(record, dict):
             raise HeadError(f"{path}:{number}: not a JSON object")
-        text = record.get("text") or "\n".join(str(record.get(k) or "") for k in ("title", "body")).strip()
+        text = labelled_text(record)
         topics = record.get("topics", record.get("topic"))
         topics = [topics] if isinstance(topics, str) else topics
         if not isinstance(text, str) or not text.strip() or not topics or not isinstance(topics[0], str):

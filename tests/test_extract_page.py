@@ -70,3 +70,38 @@ def test_declared_charset_is_honoured(tmp_path):
     path.write_bytes(gzip.compress(text.encode("cp1252")))
     (article,) = read_file(str(path)).articles
     assert "caf\u00e9 de la gare" in article.body and "apr\u00e8s" in article.body
+
+
+def review_paragraph(number: int) -> str:
+    return (f"<p>Paragraph {number} of the review says the console runs games in native resolution, holds its frame "
+            "rate in busy scenes and stays quiet under load, which matters in a living room where the fan noise of "
+            "older machines was a common complaint among owners.</p>")  # fmt: skip
+
+
+def test_an_article_in_blocks_precision_mode_drops_is_not_truncated():
+    # trafilatura's precision mode discards a block whose class ends in "bottom" (page furniture, usually); here
+    # every block after the first is one, so precision alone keeps the first block's 5 paragraphs of 25 (over
+    # 1,000 characters, so its fallback extractors are not asked)
+    lead = "".join(review_paragraph(n) for n in range(5))
+    blocks = "".join(
+        f'<div class="article-block pad-bottom">{review_paragraph(2 * i + 5)}{review_paragraph(2 * i + 6)}</div>'
+        for i in range(10)
+    )
+    page = (f"<html><head><title>Console review</title></head><body><header><a href='/'>Home</a></header>"
+            f"<article><div class='article-block'>{lead}</div>{blocks}</article></body></html>")  # fmt: skip
+    body = extract_page(page, "review.html").body
+    assert [f"Paragraph {n} " in body for n in range(25)] == [True] * 25
+
+
+def test_a_page_whose_paragraphs_are_mostly_comments_keeps_the_precise_text():
+    article = "".join(review_paragraph(n) for n in range(3))
+    comments = "".join(
+        f"<li class='comment'><p>Reader {n} wrote that the fan on the unit bought last spring is louder than the "
+        "review says, and that the shop would not take it back.</p><a href='/reply'>Reply</a></li>"
+        for n in range(40)
+    )
+    page = (f"<html><body><article>{article}</article>"
+            f"<section id='comments' class='comments'><ol>{comments}</ol></section></body></html>")  # fmt: skip
+    body = extract_page(page, "review.html").body
+    assert [f"Paragraph {n} " in body for n in range(3)] == [True] * 3
+    assert "Reader" not in body

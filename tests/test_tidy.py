@@ -101,3 +101,17 @@ def test_end_of_article_boilerplate_goes_with_the_short_lines_after_it(tail):
 def test_a_tail_label_before_more_article_text_takes_only_itself():
     lines = [*ARTICLE[:2], "Read more", *ARTICLE[2:]]
     assert tidy_extracted("\n".join(lines), FEATURES).split("\n") == ARTICLE
+
+
+def test_a_caption_set_in_an_h1_is_no_title_and_stays():
+    caption = ("In this photo taken on Tuesday the rocket stands on its launch pad at dawn, hours before the launch, "
+               "as engineers in orange suits check the fuel lines one last time and a crowd of schoolchildren "
+               "watches from behind the fence of the viewing area")  # fmt: skip
+    tree = lxml.html.fromstring(
+        f"<html><head><title>Cargo ship breaks up after launch</title></head><body>"
+        f"<h1>Cargo ship breaks up after launch</h1><h1>{caption}</h1><p>{ARTICLE[0]}</p></body></html>"
+    )
+    features = read_page_features(tree)
+    assert features.titles == ["cargo ship breaks up after launch"] * 2
+    lines = ["Cargo ship breaks up after launch", caption, *ARTICLE]
+    assert tidy_extracted("\n".join(lines), features).split("\n") == [caption, *ARTICLE]

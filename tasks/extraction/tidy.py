@@ -62,6 +62,7 @@ CROSS_LINK = re.compile(
 TAIL_LINES = 5
 MAX_LEADING_BYLINES = 3
 MIN_LINK_WORDS = 5
+MAX_TITLE_WORDS = 30  # a longer "title" is a caption or a teaser set in an <h1>, not the headline
 
 
 @dataclass(slots=True)
@@ -83,7 +84,7 @@ def read_page_features(tree: HtmlElement) -> PageFeatures:
                  "//title/text()", "//h1"):  # fmt: skip
         for value in tree.xpath(path):
             text = comparable(value.text_content() if hasattr(value, "text_content") else str(value))
-            if text:
+            if text and text.count(" ") < MAX_TITLE_WORDS:
                 features.titles.append(text)
     for value in tree.xpath('//meta[@name="description"]/@content|//meta[@property="og:description"]/@content'):
         if text := comparable(str(value)):

@@ -39,6 +39,7 @@ bench: $(STAMP)
 # the topic head newsflow ships: benchmarks/data/topics-train.jsonl (written for this project) -> tasks/data/
 train-topics: $(STAMP)
 	NEWSFLOW_TOPIC_MODEL= $(BIN)/newsflow topics train benchmarks/data/topics-train.jsonl --out tasks/data/topic-head.npz
+	NEWSFLOW_TOPIC_MODEL= NEWSFLOW_TAXONOMY= $(BIN)/python benchmarks/calibrate_topics.py --write
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

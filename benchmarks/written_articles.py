@@ -12,7 +12,9 @@ articles are such boundary cases, and many never name their topic.
 
 `--cross-validate` asks whether training on these articles would help: five folds by a hash of the title, a head
 trained on `topics-train.jsonl` plus four folds and scored on the fifth, beside the shipped head on the same
-folds. Nothing in newsflow was fitted on this set: it was written after the lexicon, the head and their constants.
+folds. The tagger was not fitted on this set: it was written after the lexicon, the head and their constants. The
+score calibration was (tasks/data/topic-calibration.json), so the calibration table printed here is in-sample;
+benchmarks/calibrate_topics.py reports it out of fold.
 The tagger is the one in force: the shipped head, or NEWSFLOW_TOPIC_MODEL's and NEWSFLOW_TAXONOMY's when they are
 set (its version is printed), so a head of your own can be scored here too.
 """
@@ -76,7 +78,10 @@ def report(tagger: Tagger, rows: list[dict], name: str, best: list[TopicScore | 
     for (t, tagged), n in confusion.most_common(8):
         print(f"    {tagger.topics[t].label} -> {tagger.topics[tagged].label if tagged else '(none)'}: {n}")
     scores = np.array([b.score if b else 0.0 for b in best])
-    print("  calibration of the stored score of the top topic (a text with no top-level topic counts as 0):")
+    print(
+        "  calibration of the stored score of the top topic (a text with no top-level topic counts as 0; "
+        "in-sample for the calibration, fitted on this set):"
+    )
     print("\n".join("  " + line for line in calibration_lines(scores, np.array(right))))
     if show_errors:
         for r, b, ok in zip(rows, best, right):

@@ -212,7 +212,8 @@ def test_tag_articles_records_the_version(tagger):
     article = Article(source_uri="x", title=TOP_LEVEL["medtop:15000000"][0], body=TOP_LEVEL["medtop:15000000"][1])
     tag_articles([article], tagger)
     assert article.tagger_version == tagger.version and article.topics[0].topic == "medtop:15000000"
-    assert tagger.version.startswith(f"{load_head(SHIPPED_HEAD).tag}/newsflow-iptc-")  # the shipped head, too
+    assert tagger.version.startswith(f"{load_head(SHIPPED_HEAD).tag}+cal-")  # the shipped head and its calibration
+    assert "/newsflow-iptc-" in tagger.version
 
 
 def test_the_shipped_head_is_the_model_and_a_taxonomy_of_ones_own_keeps_it(tmp_path):
@@ -222,7 +223,7 @@ def test_the_shipped_head_is_the_model_and_a_taxonomy_of_ones_own_keeps_it(tmp_p
     extra = tmp_path / "mine.toml"
     extra.write_text('version = "acme-1"\n[[topic]]\ncode = "acme:pets"\nlabel = "pets"\nstrong = ["puppy"]\n')
     own = build_tagger([DEFAULT_TAXONOMY, extra])  # a top-level topic the head does not know: scored by its terms
-    assert own.head is not None and own.version == f"{shipped.head.tag}/{shipped.version.split('/', 1)[1]}+acme-1"
+    assert own.head is not None and own.version == f"{shipped.version}+acme-1"
     assert "acme:pets" not in own.head.codes
     article = Article(source_uri="x", title="Puppy born at the zoo", body="A puppy was born.")
     tag_articles([article], own)

@@ -15,6 +15,13 @@ import ahocorasick
 from tasks.cleaning.words import spaced_bytes
 from tasks.config import ConfigError, check_taxonomy_file, load_settings
 from tasks.models import Article, TopicScore
+from tasks.tagging.calibrate import (
+    SHIPPED_CALIBRATION,
+    CalibrationError,
+    ScoreCalibration,
+    calibrate_topics,
+    load_score_calibration,
+)
 from tasks.tagging.embed import (
     MODEL_TAG,
     SHORT_WORDS,
@@ -69,6 +76,7 @@ class Tagger:
     min_score: float = MIN_SCORE
     head: Prototypes | None = None  # a trained topic head (NEWSFLOW_TOPIC_MODEL) instead of the prototypes
     patterns: tuple[tuple[int, float, str, re.Pattern], ...] = ()  # (term id, weight, cue, regex) of PATTERNS
+    calibration: ScoreCalibration | None = None  # the shipped head's score map (tasks/tagging/calibrate.py)
 
 
 TermEntry = tuple[str, str, float, bool]  # term, topic code, weight, context-only
@@ -98,15 +106,17 @@ def normalise(text: str, fold: bool = True) -> str:
     return spaced.casefold() if fold else spaced
 
 
-def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> Tagger:
+def build_tagger(paths: list[Path] | None = None, model: str | None = None, calibrated: bool = True) -> Tagger:
     """Compile the taxonomy: "elect*" matches word prefixes; a term with a capital letter keeps its case. `model`
-    is a trained topic head's file (default: NEWSFLOW_TOPIC_MODEL, if set)."""
+    is a trained topic head's file (default: NEWSFLOW_TOPIC_MODEL, if set); the shipped head comes with its score
+    calibration unless `calibrated` is false (benchmarks/calibrate_topics.py fits it)."""
     version, topics, terms = load_taxonomy_files(paths or taxonomy_paths())
     if model is None:  # NEWSFLOW_TOPIC_MODEL, else the shipped head; model="" is no head (the prototypes)
         model = load_settings().topic_model
         head = head_prototypes(model, topics) if model else shipped_head(topics)
+        calibration = None if model or head is None or not calibrated else shipped_calibration(head)
     else:
-        head = head_prototypes(model, topics)
+        head, calibration = head_prototypes(model, topics), None
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
     term_ids: dict[tuple[str, str], int] = {}
     owners: dict[tuple[str, bool, str], int] = {}
@@ -150,10 +160,19 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None) -> T
     scored = [(code, word, tuple(t for t in ancestry(topics, code)
                                  if t == code or (t in scored_topics and (t, word) not in own_words)))
               for code, word in term_ids]  # fmt: skip
-    return Tagger(version=f"{head.tag if head else MODEL_TAG}/{version}", topics=topics, folded=folded, exact=exact,
+    model_version = (head.tag if head else MODEL_TAG) + (f"+{calibration.tag}" if calibration else "")
+    return Tagger(version=f"{model_version}/{version}", topics=topics, folded=folded, exact=exact,
                   keys=keys, terms=scored, context=frozenset(context),
                   roots={code: ancestry(topics, code)[-1] for code in topics}, head=head,
-                  patterns=tuple(patterns))  # fmt: skip
+                  patterns=tuple(patterns), calibration=calibration)  # fmt: skip
+
+
+def shipped_calibration(head: Prototypes) -> ScoreCalibration | None:
+    """The shipped head's score calibration (tasks/data/topic-calibration.json), when it was fitted for it."""
+    try:
+        return load_score_calibration(SHIPPED_CALIBRATION, head.tag, head.codes)
+    except CalibrationError as error:
+        raise ConfigError(str(error)) from None
 
 
 def shipped_head(topics: dict[str, Topic]) -> Prototypes | None:
@@ -292,13 +311,15 @@ def rank_topics(tagger: Tagger, hits: dict[int, float]) -> list[TopicScore]:
 def tag_articles(articles: list[Article], tagger: Tagger | None = None) -> None:
     """Give every article its topics and the version of the tagger that produced them: the lexicon's topics; for a
     short text, fused with the embedding model's (tasks.tagging.embed); for a long one the lexicon finds no
-    top-level topic in, the model's nearest topic."""
+    top-level topic in, the model's nearest topic; then, with the shipped head, its calibration
+    (tasks.tagging.calibrate)."""
     tagger = tagger or get_tagger()
-    short, silent = [], []
+    short, silent, words = [], [], []
     for article in articles:
         article.topics = score_text(tagger, article.title or "", article.body)
         article.tagger_version = tagger.version
-        if len(article.body.split()) <= SHORT_WORDS:
+        words.append(len(article.body.split()))
+        if words[-1] <= SHORT_WORDS:
             short.append(article)
         elif not any(not tagger.topics[t.topic].parent for t in article.topics):
             silent.append(article)
@@ -310,3 +331,6 @@ def tag_articles(articles: list[Article], tagger: Tagger | None = None) -> None:
             article.topics = fuse_short(tagger, article.topics, article.title, article.body, row)
     for article, topic in zip(silent, model_topics(tagger, [(a.title, a.body) for a in silent])):
         article.topics.append(topic)
+    if tagger.calibration is not None:
+        for article, count in zip(articles, words):
+            calibrate_topics(tagger.calibration, article.topics, tagger.roots, count)

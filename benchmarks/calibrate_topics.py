@@ -1,0 +1,165 @@
+"""Fit and check the calibration of stored topic scores (tasks/tagging/calibrate.py).
+
+    .venv/bin/python benchmarks/calibrate_topics.py [--write]
+
+Every top-level topic stored for a text counts, not only the first: it is right when it is the text's labelled
+topic. The map is fitted on `benchmarks/data/articles-dev.jsonl`: its 408 articles for long texts, and their 408
+headlines alone for short ones (SHORT_WORDS words of body or fewer), as logistic regression on logit(fused
+score) and its distance below the text's best, one (a, c, b) per kind. It is reported
+
+- out of fold on that set: five folds by a hash of the title (an article and its headline in the same fold), each
+  fold mapped by the fit on the other four;
+- on the dev sets it never saw, with the map fitted on all of it: `benchmarks/data/headlines-dev.jsonl` (166
+  headlines, short) and, when ../shared is present, the 56 labelled aeb-dev articles (long).
+
+Per bin of the stored score: the topics in it, their mean score, and the share that were right; ECE is the mean gap
+weighted by the topics in each bin. The fused scores come from the shipped head and taxonomy (with
+NEWSFLOW_TAXONOMY's files) with the calibration switched off; `--write` writes the fit on the whole set to
+tasks/data/topic-calibration.json for the shipped head. Needs nothing outside the repository but the optional
+aeb-dev check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from articles import DEV_SET as AEB_DEV  # noqa: E402
+from articles import LABELS as AEB_LABELS  # noqa: E402
+from articles import page_title  # noqa: E402
+from written_articles import DEV_SET, FOLDS, fold_of, read_rows  # noqa: E402
+
+from tasks.config import load_settings  # noqa: E402
+from tasks.models import Article  # noqa: E402
+from tasks.tagging.calibrate import (  # noqa: E402
+    SHIPPED_CALIBRATION,
+    ScoreCalibration,
+    logit,
+    map_score,
+    write_score_calibration,
+)
+from tasks.tagging.embed import SHORT_WORDS  # noqa: E402
+from tasks.tagging.tag import Tagger, build_tagger, tag_articles, taxonomy_paths  # noqa: E402
+
+HEADLINES = ROOT / "benchmarks" / "data" / "headlines-dev.jsonl"
+BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
+L2 = 1e-2
+
+
+@dataclasses.dataclass(slots=True)
+class Stored:
+    """One stored top-level topic of one text."""
+
+    fold: int
+    short: bool
+    score: float
+    best: float  # the text's highest top-level score
+    right: bool
+
+
+def stored_topics(tagger: Tagger, items: list[tuple[str, str, str]]) -> list[Stored]:
+    """(title, body, labelled topic) → every top-level topic the tagger stores for it (a text with none: one
+    wrong topic at 0)."""
+    articles = [Article(source_uri="dev", title=title, body=body) for title, body, _ in items]
+    tag_articles(articles, tagger)
+    found = []
+    for (title, body, truth), article in zip(items, articles):
+        short = len(body.split()) <= SHORT_WORDS
+        tops = [t for t in article.topics if not tagger.topics[t.topic].parent]
+        best = max((t.score for t in tops), default=0.0)
+        found += [Stored(fold_of(title), short, t.score, best, t.topic == truth) for t in tops]
+        if not tops:
+            found.append(Stored(fold_of(title), short, 0.0, 0.0, False))
+    return found
+
+
+def fit_map(topics: list[Stored]) -> tuple[float, float, float]:
+    """(a, c, b) of σ(a · logit(score) + c · (logit(score) − logit(best)) + b), by Newton's method on the log loss
+    (a little L2)."""
+    x = np.array([[logit(t.score), logit(t.score) - logit(t.best), 1.0] for t in topics])
+    y = np.array([t.right for t in topics], dtype=float)
+    w = np.zeros(3)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ w))
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + L2 * np.eye(3)
+        w -= np.linalg.solve(hessian, x.T @ (p - y) + L2 * w)
+    return float(w[0]), float(w[1]), float(w[2])
+
+
+def reliability(scores: list[float], right: list[bool]) -> tuple[list[str], float]:
+    s, y = np.array(scores), np.array(right, dtype=float)
+    lines, gap = [], 0.0
+    for low, high in BINS:
+        mask = (s >= low) & (s < high)
+        if mask.any():
+            gap += abs(s[mask].mean() - y[mask].mean()) * mask.sum()
+            lines.append(f"    {low:.1f}–{min(high, 1):.1f}: {mask.sum():4d} topics, mean {s[mask].mean():.2f}, "
+                         f"right {y[mask].mean():.2f}")  # fmt: skip
+    return lines, gap / len(s)
+
+
+def show(name: str, topics: list[Stored], mapped: list[float]) -> None:
+    right = [t.right for t in topics]
+    for label, scores in (("fused", [t.score for t in topics]), ("calibrated", mapped)):
+        lines, ece = reliability(scores, right)
+        print(f"  {name}, {label}: {len(topics)} stored top-level topics, ECE {ece:.3f}")
+        print("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write", action="store_true", help=f"write the fit to {SHIPPED_CALIBRATION}")
+    args = parser.parse_args()
+    if load_settings().topic_model:
+        sys.exit("error: NEWSFLOW_TOPIC_MODEL is set; the calibration is fitted for the shipped head")
+    tagger = build_tagger(taxonomy_paths(), calibrated=False)
+    if tagger.head is None:
+        sys.exit("error: no shipped head (tasks/data/topic-head.npz); the calibration is fitted for it")
+    rows = read_rows(DEV_SET)
+    fit_on = {
+        "long": stored_topics(tagger, [(r["title"], r["body"], r["topics"][0]) for r in rows]),
+        "short": stored_topics(tagger, [(r["title"], r["title"], r["topics"][0]) for r in rows]),
+    }
+    print(f"fitted on {DEV_SET.name}: {len(rows)} articles (long) and their headlines alone (short); "
+          f"{tagger.head.tag}")  # fmt: skip
+    coefficients = {}
+    for kind, topics in fit_on.items():
+        out_of_fold = [0.0] * len(topics)
+        for fold in range(FOLDS):
+            fold_fit = fit_map([t for t in topics if t.fold != fold])
+            for i, t in enumerate(topics):
+                if t.fold == fold:
+                    out_of_fold[i] = map_score(t.score, t.best, fold_fit)
+        coefficients[kind] = fit_map(topics)
+        a, c, b = coefficients[kind]
+        print(f"\n{kind} texts: probability = σ({a:.3f} · logit(score) {c:+.3f} · (logit(score) − logit(best))"
+              f" {b:+.3f})")  # fmt: skip
+        show(f"{DEV_SET.name} out of fold", topics, out_of_fold)
+    checks = [("short", HEADLINES.name, [(r["title"], r["title"], r["topic"]) for r in read_rows(HEADLINES)])]
+    if (AEB_DEV / "ground-truth.json").exists():
+        gold = json.loads((AEB_DEV / "ground-truth.json").read_text(encoding="utf-8"))
+        labels = read_rows(AEB_LABELS)
+        checks.append(("long", "aeb-dev", [(page_title(r["id"]) or "", gold[r["id"]]["articleBody"], r["topic"])
+                                            for r in labels]))  # fmt: skip
+    else:
+        print(f"\nno aeb-dev folder at {AEB_DEV}: its check is skipped")
+    print("\nnever fitted on, mapped by the fit on all of it:")
+    for kind, name, items in checks:
+        topics = stored_topics(tagger, items)
+        show(f"{name} ({kind})", topics, [map_score(t.score, t.best, coefficients[kind]) for t in topics])
+    if args.write:
+        calibration = ScoreCalibration(tagger.head.tag, coefficients["short"], coefficients["long"], SHORT_WORDS,
+                                       frozenset())  # fmt: skip
+        write_score_calibration(SHIPPED_CALIBRATION, calibration, f"{DEV_SET.name}, {len(rows)} articles and headlines")
+        print(f"\nwrote {SHIPPED_CALIBRATION.relative_to(ROOT)} ({calibration.tag})")
+
+
+if __name__ == "__main__":
+    main()

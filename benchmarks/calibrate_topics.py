@@ -3,20 +3,21 @@
     .venv/bin/python benchmarks/calibrate_topics.py [--write]
 
 Every top-level topic stored for a text counts, not only the first: it is right when it is the text's labelled
-topic. The map is fitted on `benchmarks/data/articles-dev.jsonl`: its 408 articles for long texts, and their 408
-headlines alone for short ones (SHORT_WORDS words of body or fewer), as logistic regression on logit(fused
-score) and its distance below the text's best, one (a, c, b) per kind. It is reported
+topic. The map is fitted on `benchmarks/data/articles-dev.jsonl`: its 408 articles for long texts; for short ones
+(SHORT_WORDS words of body or fewer) their 408 headlines alone and the same headlines with the first 40 words of
+the body (a feed entry with its summary), as logistic regression on logit(fused score) and its distance below the
+text's best, one (a, c, b) per kind. It is reported
 
-- out of fold on that set: five folds by a hash of the title (an article and its headline in the same fold), each
-  fold mapped by the fit on the other four;
+- out of fold on that set: five folds by a hash of the title (an article and its short forms in the same fold),
+  each fold mapped by the fit on the other four;
 - on the dev sets it never saw, with the map fitted on all of it: `benchmarks/data/headlines-dev.jsonl` (166
   headlines, short) and, when ../shared is present, the 56 labelled aeb-dev articles (long).
 
 Per bin of the stored score: the topics in it, their mean score, and the share that were right; ECE is the mean gap
-weighted by the topics in each bin. The fused scores come from the shipped head and taxonomy (with
-NEWSFLOW_TAXONOMY's files) with the calibration switched off; `--write` writes the fit on the whole set to
-tasks/data/topic-calibration.json for the shipped head. Needs nothing outside the repository but the optional
-aeb-dev check.
+weighted by the topics in each bin. The fused scores come from the shipped head and taxonomy with the calibration
+switched off (NEWSFLOW_TOPIC_MODEL and NEWSFLOW_TAXONOMY must be unset); `--write` writes the fit on the whole set
+to tasks/data/topic-calibration.json, naming the head and the taxonomy version it is for. Needs nothing outside
+the repository but the optional aeb-dev check.
 """
 
 from __future__ import annotations
@@ -40,17 +41,19 @@ from tasks.config import load_settings  # noqa: E402
 from tasks.models import Article  # noqa: E402
 from tasks.tagging.calibrate import (  # noqa: E402
     SHIPPED_CALIBRATION,
+    CalibrationError,
     ScoreCalibration,
     logit,
     map_score,
     write_score_calibration,
 )
 from tasks.tagging.embed import SHORT_WORDS  # noqa: E402
-from tasks.tagging.tag import Tagger, build_tagger, tag_articles, taxonomy_paths  # noqa: E402
+from tasks.tagging.tag import DEFAULT_TAXONOMY, Tagger, build_tagger, load_taxonomy_files, tag_articles  # noqa: E402
 
 HEADLINES = ROOT / "benchmarks" / "data" / "headlines-dev.jsonl"
 BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
 L2 = 1e-2
+TEASER_WORDS = 40  # a short text with a summary: a headline and the first words of the body
 
 
 @dataclasses.dataclass(slots=True)
@@ -113,35 +116,45 @@ def show(name: str, topics: list[Stored], mapped: list[float]) -> None:
         print("\n".join(lines))
 
 
+def teaser(body: str) -> str:
+    """The start of an article's body, as a feed entry's summary gives it."""
+    return " ".join(body.split()[:TEASER_WORDS])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help=f"write the fit to {SHIPPED_CALIBRATION}")
     args = parser.parse_args()
-    if load_settings().topic_model:
-        sys.exit("error: NEWSFLOW_TOPIC_MODEL is set; the calibration is fitted for the shipped head")
-    tagger = build_tagger(taxonomy_paths(), calibrated=False)
+    settings = load_settings()
+    if settings.topic_model or settings.taxonomy_files:
+        sys.exit("error: NEWSFLOW_TOPIC_MODEL or NEWSFLOW_TAXONOMY is set; the calibration is fitted for the shipped "
+                 "head and taxonomy")  # fmt: skip
+    tagger = build_tagger([DEFAULT_TAXONOMY], calibrated=False)
     if tagger.head is None:
         sys.exit("error: no shipped head (tasks/data/topic-head.npz); the calibration is fitted for it")
     rows = read_rows(DEV_SET)
-    fit_on = {
-        "long": stored_topics(tagger, [(r["title"], r["body"], r["topics"][0]) for r in rows]),
-        "short": stored_topics(tagger, [(r["title"], r["title"], r["topics"][0]) for r in rows]),
-    }
-    print(f"fitted on {DEV_SET.name}: {len(rows)} articles (long) and their headlines alone (short); "
-          f"{tagger.head.tag}")  # fmt: skip
+    views = {
+        "long": {"articles": [(r["title"], r["body"], r["topics"][0]) for r in rows]},
+        "short": {"headlines alone": [(r["title"], r["title"], r["topics"][0]) for r in rows],
+                  f"headline + first {TEASER_WORDS} words": [(r["title"], teaser(r["body"]), r["topics"][0])
+                                                             for r in rows]},
+    }  # fmt: skip
+    print(f"fitted on {DEV_SET.name}, {len(rows)} articles: long texts the articles, short ones their headlines "
+          f"alone and with the first {TEASER_WORDS} words of the body; {tagger.version}")  # fmt: skip
     coefficients = {}
-    for kind, topics in fit_on.items():
-        out_of_fold = [0.0] * len(topics)
+    for kind, named in views.items():
+        found = {name: stored_topics(tagger, items) for name, items in named.items()}
+        topics = [t for view in found.values() for t in view]
+        out_of_fold: dict[int, float] = {}
         for fold in range(FOLDS):
             fold_fit = fit_map([t for t in topics if t.fold != fold])
-            for i, t in enumerate(topics):
-                if t.fold == fold:
-                    out_of_fold[i] = map_score(t.score, t.best, fold_fit)
+            out_of_fold.update({id(t): map_score(t.score, t.best, fold_fit) for t in topics if t.fold == fold})
         coefficients[kind] = fit_map(topics)
         a, c, b = coefficients[kind]
         print(f"\n{kind} texts: probability = σ({a:.3f} · logit(score) {c:+.3f} · (logit(score) − logit(best))"
               f" {b:+.3f})")  # fmt: skip
-        show(f"{DEV_SET.name} out of fold", topics, out_of_fold)
+        for name, view in found.items():
+            show(f"{name}, out of fold", view, [out_of_fold[id(t)] for t in view])
     checks = [("short", HEADLINES.name, [(r["title"], r["title"], r["topic"]) for r in read_rows(HEADLINES)])]
     if (AEB_DEV / "ground-truth.json").exists():
         gold = json.loads((AEB_DEV / "ground-truth.json").read_text(encoding="utf-8"))
@@ -155,9 +168,13 @@ def main() -> None:
         topics = stored_topics(tagger, items)
         show(f"{name} ({kind})", topics, [map_score(t.score, t.best, coefficients[kind]) for t in topics])
     if args.write:
-        calibration = ScoreCalibration(tagger.head.tag, coefficients["short"], coefficients["long"], SHORT_WORDS,
-                                       frozenset())  # fmt: skip
-        write_score_calibration(SHIPPED_CALIBRATION, calibration, f"{DEV_SET.name}, {len(rows)} articles and headlines")
+        try:
+            taxonomy = load_taxonomy_files([DEFAULT_TAXONOMY])[0]
+            calibration = ScoreCalibration(tagger.head.tag, taxonomy, coefficients["short"], coefficients["long"],
+                                           SHORT_WORDS)  # fmt: skip
+        except CalibrationError as error:
+            sys.exit(f"error: not written: {error}")
+        write_score_calibration(SHIPPED_CALIBRATION, calibration, f"{DEV_SET.name}, {len(rows)} articles")
         print(f"\nwrote {SHIPPED_CALIBRATION.relative_to(ROOT)} ({calibration.tag})")
 
 

@@ -96,7 +96,7 @@ def untidy_pages(pages: dict[str, bytes]) -> dict[str, tuple]:
             prepared[key] = ("", None)
             continue
         meta = read_page_metadata(tree, None)
-        prepared[key] = untidy_main_text(tree, choose_url(meta.url, None))
+        prepared[key] = untidy_main_text(tree, choose_url(meta.url, None))[:2]
     return prepared
 
 

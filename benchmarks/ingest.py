@@ -88,7 +88,7 @@ def write_pages(folder: Path, count: int) -> tuple[str, list[Path], int]:
 def run_a(pages: list[bytes], urls: list[str | None]) -> tuple[float, int]:
     started, found = time.perf_counter(), 0
     for data, url in zip(pages, urls, strict=True):
-        found += bool(extract_main_text(load_html(data), url))
+        found += bool(extract_main_text(load_html(data), url)[0])
     return time.perf_counter() - started, found
 
 

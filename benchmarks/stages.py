@@ -83,7 +83,7 @@ def page_article(data: bytes, path: str, clock: dict[str, float]) -> Article | N
     meta = read_page_metadata(tree, None)
     page_url = choose_url(meta.url, None)
     read = time.perf_counter()
-    text, features = page_module.untidy_main_text(tree, page_url)
+    text, features, extractor = page_module.untidy_main_text(tree, page_url)
     extracted = time.perf_counter()
     body = tidy_extracted(text, features)
     tidied = time.perf_counter()
@@ -101,7 +101,7 @@ def page_article(data: bytes, path: str, clock: dict[str, float]) -> Article | N
             source_uri=path, body=body, title=meta.title, url=page_url, authors=meta.authors,
             published_at=published_at, date_explicit=meta.date_from_metadata, date_source=date_source,
             language=meta.language, source=meta.site_name, description=meta.description, categories=meta.categories,
-            input_format="html", extractor=page_module.EXTRACTOR, url_declared=page_url is not None,
+            input_format="html", extractor=extractor, url_declared=page_url is not None,
         )  # fmt: skip
         article.identity_key = path  # read_by_format
     done = time.perf_counter()

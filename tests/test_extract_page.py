@@ -89,8 +89,27 @@ def test_an_article_in_blocks_precision_mode_drops_is_not_truncated():
     )
     page = (f"<html><head><title>Console review</title></head><body><header><a href='/'>Home</a></header>"
             f"<article><div class='article-block'>{lead}</div>{blocks}</article></body></html>")  # fmt: skip
-    body = extract_page(page, "review.html").body
-    assert [f"Paragraph {n} " in body for n in range(25)] == [True] * 25
+    article = extract_page(page, "review.html")
+    assert [f"Paragraph {n} " in article.body for n in range(25)] == [True] * 25
+    assert "/balanced/" in article.extractor  # the row says which pass found the text
+
+
+def test_a_precision_text_that_is_not_truncated_stays_precise():
+    # the page's paragraph text (comments included) is over three times the precision text, so the balanced pass
+    # is asked; it finds the 'pad-bottom' block too, but under three times as much: precision's text stays
+    lead = "".join(review_paragraph(n) for n in range(6))
+    extra = "".join(review_paragraph(n) for n in range(6, 10))
+    comments = "".join(
+        f"<li class='comment'><p>Reader {n} wrote that the fan on the unit bought last spring is louder than the "
+        "review says, and that the shop would not take it back.</p><a href='/reply'>Reply</a></li>"
+        for n in range(60)
+    )
+    page = (f"<html><body><article><div class='article-block'>{lead}</div>"
+            f"<div class='article-block pad-bottom'>{extra}</div></article>"
+            f"<section id='comments' class='comments'><ol>{comments}</ol></section></body></html>")  # fmt: skip
+    article = extract_page(page, "review.html")
+    assert [f"Paragraph {n} " in article.body for n in range(10)] == [True] * 6 + [False] * 4
+    assert "/precision/" in article.extractor and "Reader" not in article.body
 
 
 def test_a_page_whose_paragraphs_are_mostly_comments_keeps_the_precise_text():

@@ -27,7 +27,9 @@ from tasks.extraction.tidy import (
 from tasks.models import Article
 from tasks.reading.decode import UnreadableInput
 
-EXTRACTOR = f"trafilatura-{trafilatura.__version__}/precision"
+EXTRACTION_RULES = "newsflow-2"  # bumped when newsflow's extraction or tidy rules change what a page yields
+EXTRACTOR = f"trafilatura-{trafilatura.__version__}/precision/{EXTRACTION_RULES}"
+BALANCED = f"trafilatura-{trafilatura.__version__}/balanced/{EXTRACTION_RULES}"  # a truncated precision pass, replaced
 FALLBACK_BELOW = 1000  # characters: a fast pass that finds less than this pays for the fallback extractors
 TRUNCATED = 3  # a precision pass under a third of the page's paragraph text asks trafilatura's balanced pass
 PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
@@ -47,7 +49,8 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         raise UnreadableInput("not an HTML page")
     meta = read_page_metadata(tree, url)
     page_url = choose_url(meta.url, url)  # the declared canonical URL only when it is plausibly this article
-    body = tidy_extracted(*untidy_main_text(tree, page_url))
+    text, features, extractor = untidy_main_text(tree, page_url)
+    body = tidy_extracted(text, features)
     if len(body.split()) <= SHORT_WORDS and (kind := blocked_kind(data, body or visible_text(tree), meta.title)):
         raise BlockedPage(kind)
     if not body.strip():
@@ -70,7 +73,7 @@ def extract_page(data: bytes | str, source_uri: str, url: str | None = None) -> 
         description=meta.description,
         categories=meta.categories,
         input_format="html",
-        extractor=EXTRACTOR,
+        extractor=extractor,
         url_declared=page_url is not None and page_url != url,
     )
 
@@ -82,14 +85,16 @@ def visible_text(tree: HtmlElement, limit: int = 20_000) -> str:
     return " ".join(" ".join(parts).split())[:limit]
 
 
-def untidy_main_text(tree: HtmlElement, url: str | None) -> tuple[str, PageFeatures]:
-    """The extractor's main text before tidying, and the page features the tidy rules compare lines with."""
+def untidy_main_text(tree: HtmlElement, url: str | None) -> tuple[str, PageFeatures, str]:
+    """The extractor's main text before tidying, the page features the tidy rules compare lines with, and the
+    extractor that found the text (EXTRACTOR, or BALANCED)."""
     features = read_page_features(tree)
     space_link_edges(tree)
-    return extract_main_text(tree, url) or "", features
+    text, extractor = extract_main_text(tree, url)
+    return text or "", features, extractor
 
 
-def extract_main_text(tree: HtmlElement, url: str | None) -> str | None:
+def extract_main_text(tree: HtmlElement, url: str | None) -> tuple[str | None, str]:
     """trafilatura in precision mode, fast pass first; only a short result pays for its fallback extractors, and
     only a truncated one for the balanced pass.
 
@@ -100,6 +105,7 @@ def extract_main_text(tree: HtmlElement, url: str | None) -> str | None:
     `pad-bottom`): an article set in several such blocks comes out as its first paragraph. So when the result
     holds under a third of the text of the page's paragraphs, trafilatura's balanced fast pass is asked too, and
     its text is taken when it is three times as long (a truncation, not a few more lines of boilerplate).
+    Returns the text and the extractor that found it.
     """
     options = {"url": url, "include_comments": False, "config": CONFIG, "prune_xpath": PRUNE_XPATH}
     body = trafilatura.extract(tree, fast=True, favor_precision=True, **options)
@@ -108,8 +114,8 @@ def extract_main_text(tree: HtmlElement, url: str | None) -> str | None:
     if body and len(body) * TRUNCATED < paragraph_chars(tree):
         balanced = trafilatura.extract(tree, fast=True, **options)
         if balanced and len(balanced) >= TRUNCATED * len(body):
-            return balanced
-    return body
+            return balanced, BALANCED
+    return body, EXTRACTOR
 
 
 def paragraph_chars(tree: HtmlElement) -> int:

@@ -3,23 +3,24 @@
 The fused score (lexicon and head, tasks/tagging/embed.py) ranks topics well but is not a probability: on the
 written dev set a full article's second topic at 0.3 was right 9 % of the time, and a headline's top topic at 0.5
 was right 82 %. `tasks/data/topic-calibration.json` holds one logistic map per kind of text, short (up to
-SHORT_WORDS words of body) and long: probability = σ(a · logit(score) + c · (logit(score) − logit(best)) + b),
+`short_words` words of body) and long: probability = σ(a · logit(score) + c · (logit(score) − logit(best)) + b),
 where best is the text's highest top-level score, so a second topic close behind the first is told from one far
-behind it. `benchmarks/calibrate_topics.py
---write` fits it on `benchmarks/data/articles-dev.jsonl` (the articles, and their headlines alone) and reports it
-out of fold there and on the dev sets it never saw.
+behind it. `benchmarks/calibrate_topics.py --write` fits it on `benchmarks/data/articles-dev.jsonl` (the articles;
+their headlines alone and with the start of their body) and reports it out of fold there and on the dev sets it
+never saw.
 
-The map is monotone (a + c > 0) and the same for every topic of one text, so it never changes which topic ranks
-first or which rows are stored; it applies to the top-level topics the shipped head knows, and only with the head
-it was fitted for (`make train-topics` refits it). A subtopic's score is scaled by the same factor as its top-level
-topic's, so it stays at or under it: no gold says how often a subtopic is right. Topics of your own taxonomy, and
-every topic under a head of your own, keep their fused scores.
+The map is monotone (a + c > 0) and the same for every top-level topic of one text, your own taxonomy's included,
+so it never changes their order or which rows are stored. It is applied only with the head and the shipped
+taxonomy version it was fitted for (`make train-topics` refits it); a head of your own keeps fused scores. A
+subtopic's score is scaled by its top-level topic's factor and capped at its calibrated score: no gold says how
+often a subtopic is right.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ from tasks.models import TopicScore
 
 SHIPPED_CALIBRATION = Path(__file__).parent.parent / "data" / "topic-calibration.json"
 EDGE = 1e-3  # scores are clipped to [EDGE, 1 - EDGE] before the logit
+FLOOR = 1e-4  # the least score stored: a stored topic never rounds to 0
+
+logger = logging.getLogger(__name__)
 
 
 class CalibrationError(ValueError):
@@ -36,16 +40,21 @@ class CalibrationError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ScoreCalibration:
-    head: str  # the head's tag it was fitted for
+    head: str  # the tag of the head it was fitted for
+    taxonomy: str  # the version of the shipped taxonomy it was fitted with
     short: tuple[float, float, float]  # (a, c, b) for texts of up to short_words words of body
     long: tuple[float, float, float]
     short_words: int
-    codes: frozenset[str]  # the topics it applies to
+
+    def __post_init__(self) -> None:
+        for name, (a, c, _) in (("short", self.short), ("long", self.long)):
+            if a + c <= 0:
+                raise CalibrationError(f"the {name} map's slope a + c must be positive (it would reorder topics)")
 
     @property
     def tag(self) -> str:
-        digest = hashlib.sha256(json.dumps([self.head, self.short, self.long, self.short_words]).encode())
-        return f"cal-{digest.hexdigest()[:8]}"
+        fields = [self.head, self.taxonomy, self.short, self.long, self.short_words]
+        return f"cal-{hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:8]}"
 
 
 def logit(score: float) -> float:
@@ -59,50 +68,68 @@ def map_score(score: float, best: float, coefficients: tuple[float, float, float
     return 1 / (1 + math.exp(-(a * own + c * (own - logit(best)) + b)))
 
 
-def load_score_calibration(path: Path, head: str, codes: list[str]) -> ScoreCalibration | None:
-    """The calibration in `path` when it was fitted for this head; None without the file or for another head."""
+def read_score_calibration(path: Path) -> ScoreCalibration | None:
+    """The calibration in `path`; None without the file, CalibrationError for one that is not a calibration."""
     if not path.is_file():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        calibration = ScoreCalibration(
+        return ScoreCalibration(
             head=str(data["head"]),
-            short=(float(data["short"][0]), float(data["short"][1]), float(data["short"][2])),
-            long=(float(data["long"][0]), float(data["long"][1]), float(data["long"][2])),
+            taxonomy=str(data["taxonomy"]),
+            short=read_coefficients(data["short"]),
+            long=read_coefficients(data["long"]),
             short_words=int(data["short_words"]),
-            codes=frozenset(codes),
         )
+    except CalibrationError as error:
+        raise CalibrationError(f"{path}: {error}") from None
     except (ValueError, KeyError, IndexError, TypeError) as error:
-        raise CalibrationError(f"{path}: not a topic calibration ({error})") from None
-    if calibration.short[0] + calibration.short[1] <= 0 or calibration.long[0] + calibration.long[1] <= 0:
-        raise CalibrationError(f"{path}: a calibration's slope must be positive (it would reorder topics)")
-    return calibration if calibration.head == head else None
+        raise CalibrationError(f"{path}: not a topic calibration ({type(error).__name__}: {error})") from None
+
+
+def read_coefficients(value: object) -> tuple[float, float, float]:
+    if not isinstance(value, list) or len(value) != 3:
+        raise ValueError(f"{value!r} is not three numbers (a, c, b)")
+    a, c, b = (float(x) for x in value)
+    return a, c, b
+
+
+def load_score_calibration(path: Path, head: str, taxonomy: str) -> ScoreCalibration | None:
+    """The calibration in `path` when it was fitted for this head and shipped taxonomy version; None without the
+    file, and None with a warning for a file fitted for another (the scores are then stored uncalibrated)."""
+    calibration = read_score_calibration(path)
+    if calibration is None:
+        return None
+    if (calibration.head, calibration.taxonomy) != (head, taxonomy):
+        logger.warning("%s was fitted for %s/%s, not %s/%s: topic scores are not calibrated (make train-topics "
+                       "refits it)", path, calibration.head, calibration.taxonomy, head, taxonomy)  # fmt: skip
+        return None
+    return calibration
 
 
 def write_score_calibration(path: Path, calibration: ScoreCalibration, fitted_on: str) -> None:
-    data = {"head": calibration.head, "short": list(calibration.short), "long": list(calibration.long),
-            "short_words": calibration.short_words, "fitted_on": fitted_on}  # fmt: skip
+    data = {"head": calibration.head, "taxonomy": calibration.taxonomy, "short": list(calibration.short),
+            "long": list(calibration.long), "short_words": calibration.short_words, "fitted_on": fitted_on}  # fmt: skip
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def calibrate_topics(calibration: ScoreCalibration, topics: list[TopicScore], roots: dict[str, str],
                      body_words: int) -> None:  # fmt: skip
-    """Map the scores of one article's topics in place: its top-level topics the calibration knows, and the
-    subtopics under them by the same factor."""
+    """Map the scores of one article's topics in place: every top-level topic, and each subtopic by its top-level
+    topic's factor, at most its calibrated score."""
     a, c, b = calibration.short if body_words <= calibration.short_words else calibration.long
-    codes = calibration.codes
-    mapped = [t for t in topics if t.score > 0 and t.topic in codes and roots[t.topic] == t.topic]
-    if not mapped:
+    tops = [t for t in topics if roots[t.topic] == t.topic and t.score > 0]
+    if not tops:
         return
     # σ(a·L + c·(L − L_best) + b) = σ((a + c)·L + b − c·L_best)
-    slope, offset = a + c, b - c * logit(max(t.score for t in mapped))
-    factors = {}
-    for topic in mapped:
-        calibrated = round(1 / (1 + math.exp(-(slope * logit(topic.score) + offset))), 4)
-        factors[topic.topic] = calibrated / topic.score
+    slope, offset = a + c, b - c * logit(max(t.score for t in tops))
+    factors, ceilings = {}, {}
+    for topic in tops:
+        calibrated = max(round(1 / (1 + math.exp(-(slope * logit(topic.score) + offset))), 4), FLOOR)
+        factors[topic.topic], ceilings[topic.topic] = calibrated / topic.score, calibrated
         topic.score = calibrated
-    if len(mapped) < len(topics):
+    if len(tops) < len(topics):
         for topic in topics:
-            factor = factors.get(roots[topic.topic]) if topic.topic not in factors else None
-            if factor is not None:
-                topic.score = round(min(topic.score * factor, 1.0), 4)
+            root = roots[topic.topic]
+            if root != topic.topic and root in factors:
+                topic.score = max(round(min(topic.score * factors[root], ceilings[root]), 4), FLOOR)

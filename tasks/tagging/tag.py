@@ -114,7 +114,7 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None, cali
     if model is None:  # NEWSFLOW_TOPIC_MODEL, else the shipped head; model="" is no head (the prototypes)
         model = load_settings().topic_model
         head = head_prototypes(model, topics) if model else shipped_head(topics)
-        calibration = None if model or head is None or not calibrated else shipped_calibration(head)
+        calibration = None if model or head is None or not calibrated else shipped_calibration(head, version)
     else:
         head, calibration = head_prototypes(model, topics), None
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
@@ -167,10 +167,11 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None, cali
                   patterns=tuple(patterns), calibration=calibration)  # fmt: skip
 
 
-def shipped_calibration(head: Prototypes) -> ScoreCalibration | None:
-    """The shipped head's score calibration (tasks/data/topic-calibration.json), when it was fitted for it."""
+def shipped_calibration(head: Prototypes, version: str) -> ScoreCalibration | None:
+    """The shipped head's score calibration (tasks/data/topic-calibration.json), when it was fitted for it and for
+    this version of the shipped taxonomy (the first of `version`'s parts)."""
     try:
-        return load_score_calibration(SHIPPED_CALIBRATION, head.tag, head.codes)
+        return load_score_calibration(SHIPPED_CALIBRATION, head.tag, version.split("+", 1)[0])
     except CalibrationError as error:
         raise ConfigError(str(error)) from None
 

@@ -31,7 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 from articles import DEV_SET as AEB_DEV  # noqa: E402
 from articles import LABELS as AEB_LABELS  # noqa: E402
 from articles import page_title  # noqa: E402
@@ -43,16 +42,15 @@ from tasks.tagging.calibrate import (  # noqa: E402
     SHIPPED_CALIBRATION,
     CalibrationError,
     ScoreCalibration,
-    logit,
+    fit_score_map,
     map_score,
+    reliability_bins,
     write_score_calibration,
 )
 from tasks.tagging.embed import SHORT_WORDS  # noqa: E402
 from tasks.tagging.tag import DEFAULT_TAXONOMY, Tagger, build_tagger, load_taxonomy_files, tag_articles  # noqa: E402
 
 HEADLINES = ROOT / "benchmarks" / "data" / "headlines-dev.jsonl"
-BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
-L2 = 1e-2
 TEASER_WORDS = 40  # a short text with a summary: a headline and the first words of the body
 
 
@@ -84,28 +82,14 @@ def stored_topics(tagger: Tagger, items: list[tuple[str, str, str]]) -> list[Sto
 
 
 def fit_map(topics: list[Stored]) -> tuple[float, float, float]:
-    """(a, c, b) of σ(a · logit(score) + c · (logit(score) − logit(best)) + b), by Newton's method on the log loss
-    (a little L2)."""
-    x = np.array([[logit(t.score), logit(t.score) - logit(t.best), 1.0] for t in topics])
-    y = np.array([t.right for t in topics], dtype=float)
-    w = np.zeros(3)
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-x @ w))
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + L2 * np.eye(3)
-        w -= np.linalg.solve(hessian, x.T @ (p - y) + L2 * w)
-    return float(w[0]), float(w[1]), float(w[2])
+    return fit_score_map([t.score for t in topics], [t.best for t in topics], [t.right for t in topics])
 
 
 def reliability(scores: list[float], right: list[bool]) -> tuple[list[str], float]:
-    s, y = np.array(scores), np.array(right, dtype=float)
-    lines, gap = [], 0.0
-    for low, high in BINS:
-        mask = (s >= low) & (s < high)
-        if mask.any():
-            gap += abs(s[mask].mean() - y[mask].mean()) * mask.sum()
-            lines.append(f"    {low:.1f}–{min(high, 1):.1f}: {mask.sum():4d} topics, mean {s[mask].mean():.2f}, "
-                         f"right {y[mask].mean():.2f}")  # fmt: skip
-    return lines, gap / len(s)
+    bins, ece = reliability_bins(scores, right)
+    lines = [f"    {low:.1f}–{high:.1f}: {count:4d} topics, mean {mean:.2f}, right {share:.2f}"
+             for low, high, count, mean, share in bins]  # fmt: skip
+    return lines, ece
 
 
 def show(name: str, topics: list[Stored], mapped: list[float]) -> None:

@@ -11,9 +11,9 @@ never saw.
 
 The map is monotone (a + c > 0) and the same for every top-level topic of one text, your own taxonomy's included,
 so it never changes their order or which rows are stored. It is applied only with the head and the shipped
-taxonomy version it was fitted for (`make train-topics` refits it); a head of your own keeps fused scores. A
-subtopic's score is scaled by its top-level topic's factor and capped at its calibrated score: no gold says how
-often a subtopic is right.
+taxonomy version it was fitted for (`make train-topics` refits it); a head of your own carries its own map,
+fitted by `newsflow topics train` (tasks/tagging/calibrate_head.py). A subtopic's score is scaled by its
+top-level topic's factor and capped at its calibrated score: no gold says how often a subtopic is right.
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from tasks.models import TopicScore
 
 SHIPPED_CALIBRATION = Path(__file__).parent.parent / "data" / "topic-calibration.json"
 EDGE = 1e-3  # scores are clipped to [EDGE, 1 - EDGE] before the logit
 FLOOR = 1e-4  # the least score stored: a stored topic never rounds to 0
+IDENTITY = (1.0, 0.0, 0.0)  # σ(logit(score)): the fused score, for a kind of text with nothing to fit on
+BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))  # of the stored score, for ECE
+L2 = 1e-2
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +71,36 @@ def map_score(score: float, best: float, coefficients: tuple[float, float, float
     a, c, b = coefficients
     own = logit(score)
     return 1 / (1 + math.exp(-(a * own + c * (own - logit(best)) + b)))
+
+
+def fit_score_map(scores: list[float], bests: list[float], right: list[bool]) -> tuple[float, float, float]:
+    """(a, c, b) of σ(a · logit(score) + c · (logit(score) − logit(best)) + b) for stored topics (their score, the
+    best top-level score of their text, whether they were the labelled topic), by Newton's method on the log loss
+    with a little L2."""
+    x = np.array([[logit(s), logit(s) - logit(best), 1.0] for s, best in zip(scores, bests)])
+    y = np.array(right, dtype=float)
+    w = np.zeros(3)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ w))
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + L2 * np.eye(3)
+        w -= np.linalg.solve(hessian, x.T @ (p - y) + L2 * w)
+    return float(w[0]), float(w[1]), float(w[2])
+
+
+Bin = tuple[float, float, int, float, float]  # low, high, topics, mean score, share right
+
+
+def reliability_bins(scores: list[float], right: list[bool]) -> tuple[list[Bin], float]:
+    """Per bin of BINS that holds any: (low, high, topics, mean score, share right); and the expected calibration
+    error, the gap between mean score and share right weighted by the topics in each bin."""
+    s, y = np.array(scores, dtype=float), np.array(right, dtype=float)
+    bins, gap = [], 0.0
+    for low, high in BINS:
+        mask = (s >= low) & (s < high)
+        if mask.any():
+            gap += abs(s[mask].mean() - y[mask].mean()) * mask.sum()
+            bins.append((low, min(high, 1.0), int(mask.sum()), float(s[mask].mean()), float(y[mask].mean())))
+    return bins, gap / max(len(s), 1)
 
 
 def read_score_calibration(path: Path) -> ScoreCalibration | None:

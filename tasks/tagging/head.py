@@ -2,7 +2,8 @@
 
 `newsflow topics train LABELLED.jsonl [MORE.jsonl …]` fits it (records with `text`, or `title` and `body`, and
 `topics`: codes of the taxonomy, IPTC or your own), calibrates its temperature on a quarter of the records it then
-leaves out, and writes one `.npz` file; NEWSFLOW_TOPIC_MODEL names that file and every later run (and `newsflow
+leaves out (and fits its score map there: tasks/tagging/calibrate_head.py), and writes one `.npz` file;
+NEWSFLOW_TOPIC_MODEL names that file and every later run (and `newsflow
 retag`) fuses the head's probabilities with the lexicon's scores on every article, recording the head in
 `tagger_version`.
 Nothing is downloaded: the embeddings ship inside wordllama's wheel.
@@ -17,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from tasks.tagging.calibrate import CalibrationError, ScoreCalibration
 
 DIMENSIONS = 256
 STEPS = 400
@@ -37,6 +40,7 @@ class TopicHead:
     bias: np.ndarray  # classes
     temperature: float
     trained_on: str  # what it was trained on, for the record
+    score_map: ScoreCalibration | None = None  # fitted on the held-out quarter (tasks.tagging.calibrate_head)
 
     @property
     def tag(self) -> str:
@@ -49,6 +53,8 @@ class Calibration:
     accuracy: float  # top-1 on the held-out quarter
     held_out: int
     bins: list[tuple[float, float, int]]  # (mean confidence, accuracy, records) per confidence decile
+    held: np.ndarray | None = None  # which records were held out
+    interim: TopicHead | None = None  # the head fitted without them, at the chosen temperature
 
 
 def labelled_text(record: dict) -> str:
@@ -131,6 +137,8 @@ def train_head(features: np.ndarray, labels: list[str], trained_on: str) -> tupl
 
         temperature = min(TEMPERATURES, key=loss)
         calibration = calibrate(softmax(logits / temperature), truth)
+        calibration.held = held
+        calibration.interim = TopicHead(codes, weights / temperature, bias / temperature, temperature, "interim")
     weights, bias = fit(features, classes, len(codes))
     return TopicHead(codes, weights / temperature, bias / temperature, temperature, trained_on), calibration
 
@@ -148,9 +156,13 @@ def calibrate(probabilities: np.ndarray, truth: np.ndarray) -> Calibration:
 
 
 def save_head(head: TopicHead, path: Path) -> None:
+    score_map, fitted = {}, head.score_map
+    if fitted is not None:
+        score_map = {"map_taxonomy": np.array(fitted.taxonomy), "map_short": np.array(fitted.short),
+                     "map_long": np.array(fitted.long), "map_short_words": np.array(fitted.short_words)}  # fmt: skip
     with open(path, "wb") as stream:
         np.savez(stream, codes=np.array(head.codes), weights=head.weights, bias=head.bias,
-                 temperature=np.array(head.temperature), trained_on=np.array(head.trained_on))  # fmt: skip
+                 temperature=np.array(head.temperature), trained_on=np.array(head.trained_on), **score_map)  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -168,8 +180,18 @@ def load_head(path: str | Path) -> TopicHead:
                 bias=np.asarray(data["bias"], dtype=np.float64), temperature=float(data["temperature"]),
                 trained_on=str(data["trained_on"]),
             )  # fmt: skip
-    except (OSError, KeyError, ValueError) as error:
+            if "map_short" in data.files:
+                head.score_map = ScoreCalibration(
+                    head.tag, str(data["map_taxonomy"]), read_triple(data["map_short"]),
+                    read_triple(data["map_long"]), int(data["map_short_words"]),
+                )  # fmt: skip
+    except (OSError, KeyError, ValueError, CalibrationError) as error:
         raise HeadError(f"{path} is not a topic model written by `newsflow topics train`: {error}") from None
     if head.weights.shape != (len(head.codes), DIMENSIONS) or head.bias.shape != (len(head.codes),):
         raise HeadError(f"{path}: the weights do not fit {len(head.codes)} topics of {DIMENSIONS} dimensions")
     return head
+
+
+def read_triple(values: np.ndarray) -> tuple[float, float, float]:
+    a, c, b = (float(x) for x in values.reshape(-1))
+    return a, c, b

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -37,6 +38,7 @@ from tasks.tagging.head import HeadError, load_head
 
 DEFAULT_TAXONOMY = Path(__file__).parent.parent / "data" / "taxonomy.toml"
 SHIPPED_HEAD = Path(__file__).parent.parent / "data" / "topic-head.npz"
+logger = logging.getLogger(__name__)
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 LEAD_CHARS = 500
@@ -108,8 +110,9 @@ def normalise(text: str, fold: bool = True) -> str:
 
 def build_tagger(paths: list[Path] | None = None, model: str | None = None, calibrated: bool = True) -> Tagger:
     """Compile the taxonomy: "elect*" matches word prefixes; a term with a capital letter keeps its case. `model`
-    is a trained topic head's file (default: NEWSFLOW_TOPIC_MODEL, if set); the shipped head comes with its score
-    calibration unless `calibrated` is false (benchmarks/calibrate_topics.py fits it)."""
+    is a trained topic head's file (default: NEWSFLOW_TOPIC_MODEL, if set); a head comes with its score calibration
+    unless `calibrated` is false (benchmarks/calibrate_topics.py fits the shipped head's, `newsflow topics train`
+    yours)."""
     version, topics, terms = load_taxonomy_files(paths or taxonomy_paths())
     if model is None:  # NEWSFLOW_TOPIC_MODEL, else the shipped head; model="" is no head (the prototypes)
         model = load_settings().topic_model
@@ -117,6 +120,8 @@ def build_tagger(paths: list[Path] | None = None, model: str | None = None, cali
         calibration = None if model or head is None or not calibrated else shipped_calibration(head, version)
     else:
         head, calibration = head_prototypes(model, topics), None
+    if model and calibrated:
+        calibration = own_calibration(model, version)
     entries: dict[tuple[bool, str], dict[int, float]] = defaultdict(dict)
     term_ids: dict[tuple[str, str], int] = {}
     owners: dict[tuple[str, bool, str], int] = {}
@@ -174,6 +179,18 @@ def shipped_calibration(head: Prototypes, version: str) -> ScoreCalibration | No
         return load_score_calibration(SHIPPED_CALIBRATION, head.tag, version.split("+", 1)[0])
     except CalibrationError as error:
         raise ConfigError(str(error)) from None
+
+
+def own_calibration(model: str, version: str) -> ScoreCalibration | None:
+    """The score map `newsflow topics train` fitted for a head of your own, when it was fitted with this taxonomy
+    (tasks/tagging/calibrate_head.py); a head trained with other taxonomy files keeps fused scores, and the log
+    says so."""
+    score_map = load_head(model).score_map
+    if score_map is not None and score_map.taxonomy != version:
+        logger.warning("%s was calibrated with taxonomy %s, not %s: its topic scores are not calibrated (train it "
+                       "again)", model, score_map.taxonomy, version)  # fmt: skip
+        return None
+    return score_map
 
 
 def shipped_head(topics: dict[str, Topic]) -> Prototypes | None:

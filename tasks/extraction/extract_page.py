@@ -14,6 +14,7 @@ from trafilatura.utils import load_html
 from tasks.cleaning.dates import parse_datetime
 from tasks.extraction.blocked import SHORT_WORDS, BlockedPage, blocked_kind
 from tasks.extraction.canonical import choose_url
+from tasks.extraction.inline_repair import repair_inline
 from tasks.extraction.lean_fast_pass import install_lean_fast_pass
 from tasks.extraction.page_metadata import read_page_metadata
 from tasks.extraction.regex_guards import install_regex_guards
@@ -27,7 +28,7 @@ from tasks.extraction.tidy import (
 from tasks.models import Article
 from tasks.reading.decode import UnreadableInput
 
-EXTRACTION_RULES = "newsflow-2"  # bumped when newsflow's extraction or tidy rules change what a page yields
+EXTRACTION_RULES = "newsflow-3"  # bumped when newsflow's extraction or tidy rules change what a page yields
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}/precision/{EXTRACTION_RULES}"
 BALANCED = f"trafilatura-{trafilatura.__version__}/balanced/{EXTRACTION_RULES}"  # a truncated precision pass, replaced
 FALLBACK_BELOW = 1000  # characters: a fast pass that finds less than this pays for the fallback extractors
@@ -90,6 +91,7 @@ def untidy_main_text(tree: HtmlElement, url: str | None) -> tuple[str, PageFeatu
     extractor that found the text (EXTRACTOR, or BALANCED)."""
     features = read_page_features(tree)
     space_link_edges(tree)
+    repair_inline(tree)
     text, extractor = extract_main_text(tree, url)
     return text or "", features, extractor
 

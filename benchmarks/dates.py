@@ -6,6 +6,10 @@ source, read without the structured data, finds the same day.
 FOLDER holds pages (`*.html`, `*.html.gz`, or a benchmark folder with `html/`); by default the extraction dev set
 `../shared/data/extraction/aeb-dev` (when present) and `samples/html`. Sources, in the order newsflow prefers them:
 meta tags, a `<time datetime>` element, htmldate over the page without its JSON-LD (text, markup and URL).
+
+A benchmark folder whose ground truth gives each page a `datePublished` (benchmarks/fundus_pages.py writes the
+date fundus's hand-written parser for that site extracts) is also scored end to end: the date newsflow stores
+for the page (`extract_page`, every source in its order) against that gold, by the source it came from.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from htmldate import find_date  # noqa: E402
 from trafilatura.utils import load_html  # noqa: E402
 
 from tasks.cleaning.dates import parse_datetime  # noqa: E402
+from tasks.extraction.extract_page import extract_page  # noqa: E402
 from tasks.extraction.page_metadata import (  # noqa: E402
     DATE_KEYS,
     as_text,
@@ -50,6 +55,46 @@ def list_pages(folder: Path) -> list[tuple[Path, str | None]]:
 def day(text: str | None) -> str | None:
     value = parse_datetime(text) if text else None
     return value.date().isoformat() if value else None
+
+
+def read_gold_dates(folder: Path) -> dict[str, str]:
+    truth = folder / "ground-truth.json"
+    if not truth.exists():
+        return {}
+    return {k: v["datePublished"] for k, v in json.loads(truth.read_text("utf-8")).items() if v.get("datePublished")}
+
+
+def score_gold_dates(folder: Path, gold: dict[str, str]) -> None:
+    """newsflow's stored date against a gold date: the same day, the same minute, and by source."""
+    found, day_right, minute_right = Counter(), Counter(), Counter()
+    missing = later = 0
+    for path, url in list_pages(folder):
+        key = path.name.removesuffix(".gz").removesuffix(".html")
+        if key not in gold:
+            continue
+        expected = parse_datetime(gold[key])
+        try:
+            article = extract_page(gzip.decompress(path.read_bytes()), path.name, url or None)
+        except Exception:  # a page newsflow refuses (blocked, no text) stores no date
+            missing += 1
+            continue
+        if article.published_at is None or expected is None:
+            missing += 1
+            continue
+        source = article.date_source or "?"
+        found[source] += 1
+        day_right[source] += article.published_at.date() == expected.date()
+        minute_right[source] += abs((article.published_at - expected).total_seconds()) < 60
+        later += article.published_at > expected
+    total = sum(found.values())
+    print(f"\n{len(gold)} pages with a gold date ({folder}): newsflow stores a date for {total}, none for {missing}")
+    print(f"{'source':22} {'dates':>6} {'same day':>9} {'same minute':>12}")
+    for source in sorted(found, key=lambda s: -found[s]):
+        print(f"{source:22} {found[source]:6} {day_right[source] / found[source]:9.1%}"
+              f" {minute_right[source] / found[source]:12.1%}")  # fmt: skip
+    if total:
+        print(f"{'all':22} {total:6} {sum(day_right.values()) / total:9.1%} {sum(minute_right.values()) / total:12.1%}")
+        print(f"later than the gold date: {later}")
 
 
 def main() -> None:
@@ -84,6 +129,9 @@ def main() -> None:
     for name in ("meta", "time", "htmldate", "htmldate, extensive"):
         share = agree[name] / found[name] if found[name] else 0.0
         print(f"{name:22} {found[name]:6} {agree[name]:9} {share:10.1%}")
+    for folder in folders:
+        if gold := read_gold_dates(folder):
+            score_gold_dates(folder, gold)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ fundus (MIT licence) keeps, for each publisher it supports, real article pages u
 hand-written parser for that publisher must extract from each: the body as a summary (standfirst) and sections of
 subheadings and paragraphs. Each parser version has one page; versions and pages pair in date order. The gold
 here is that body, a line per paragraph: an article body chosen by people who wrote a parser for that one site,
-without the title, bylines, captions or related links. Every page of every chosen group is taken, none picked.
+without the title, bylines, captions or related links. Its publishing date goes into `datePublished`, which
+benchmarks/dates.py scores newsflow's dates against. Every page of every chosen group is taken, none picked.
 
 Groups are fundus's country folders. `english` names those whose publishers write in English; `spaced` every
 group whose script separates words, since the benchmark's `\\w+` shingles cannot score Chinese or Japanese text.
@@ -50,9 +51,10 @@ def choose_groups(root: Path, which: str) -> list[str]:
     return [g for g in groups if g in wanted]
 
 
-def pair_pages(folder: Path) -> dict[str, tuple[Path, str]]:
-    """{id: (page, gold text)} for one group: each publisher's pages in date order beside its versions in order."""
-    pairs: dict[str, tuple[Path, str]] = {}
+def pair_pages(folder: Path) -> dict[str, tuple[Path, str, str | None]]:
+    """{id: (page, gold text, gold publishing date)} for one group: each publisher's pages in date order beside its
+    versions in order."""
+    pairs: dict[str, tuple[Path, str, str | None]] = {}
     for expected in sorted(folder.glob("*.json")):
         versions = list(json.loads(expected.read_text("utf-8")).values())
         pages = sorted(folder.glob(f"{expected.stem}_*.html.gz"))
@@ -62,7 +64,8 @@ def pair_pages(folder: Path) -> dict[str, tuple[Path, str]]:
         for page, version in zip(pages, versions):
             gold = read_body(version)
             if gold:
-                pairs[f"{folder.name}-{page.name.removesuffix('.html.gz')}"] = (page, gold)
+                key = f"{folder.name}-{page.name.removesuffix('.html.gz')}"
+                pairs[key] = (page, gold, version.get("publishing_date"))
     return pairs
 
 
@@ -70,7 +73,7 @@ def write_dataset(checkout: Path, out: Path, which: str) -> int:
     """html/<id>.html.gz and ground-truth.json under `out`; the number of pages written."""
     root = checkout / TEST_DATA
     meta: dict[str, dict] = {}
-    pairs: dict[str, tuple[Path, str]] = {}
+    pairs: dict[str, tuple[Path, str, str | None]] = {}
     for group in choose_groups(root, which):
         pairs |= pair_pages(root / group)
         info = root / group / "meta.info"
@@ -78,9 +81,9 @@ def write_dataset(checkout: Path, out: Path, which: str) -> int:
             meta |= {f"{group}-{k.removesuffix('.html.gz')}": v for k, v in json.loads(info.read_text("utf-8")).items()}
     (out / "html").mkdir(parents=True, exist_ok=True)
     truth = {}
-    for key, (page, gold) in pairs.items():
+    for key, (page, gold, published) in pairs.items():
         (out / "html" / f"{key}.html.gz").write_bytes(page.read_bytes())
-        truth[key] = {"url": meta.get(key, {}).get("url", ""), "articleBody": gold}
+        truth[key] = {"url": meta.get(key, {}).get("url", ""), "articleBody": gold, "datePublished": published}
     (out / "ground-truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
     return len(truth)
 

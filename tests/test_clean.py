@@ -48,6 +48,12 @@ def test_boilerplate_is_only_short_lines():
         ("2021-05-31T12:00:00+02:00", datetime(2021, 5, 31, 10, tzinfo=UTC)),
         ("2021-05-31 10:00:00", datetime(2021, 5, 31, 10, tzinfo=UTC)),
         ("Mon, 31 May 2021 10:00:00 GMT", datetime(2021, 5, 31, 10, tzinfo=UTC)),
+        ("Mon, 31 May 2021 06:00:00 EDT", datetime(2021, 5, 31, 10, tzinfo=UTC)),
+        ("Mon May 31 12:00:00 CEST 2021", datetime(2021, 5, 31, 10, tzinfo=UTC)),  # a zone RFC 2822 lacks
+        ("Mon, 31 May 2021 20:00:00 AEST", datetime(2021, 5, 31, 10, tzinfo=UTC)),
+        ("Mon, 31 May 2021 15:45:00 NPT", datetime(2021, 5, 31, 10, tzinfo=UTC)),
+        ("Mon, 31 May 2021 10:00:00 IST", datetime(2021, 5, 31, 10, tzinfo=UTC)),  # ambiguous: taken as UTC
+        ("Mon, 31 May 2021 12:00:00 +0200 (CEST)", datetime(2021, 5, 31, 10, tzinfo=UTC)),  # the offset wins
         ("2021/5/31", datetime(2021, 5, 31, tzinfo=UTC)),
         ("1622455200", datetime(2021, 5, 31, 10, tzinfo=UTC)),
         ("yesterday", None),

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 SLASHED = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
 EPOCH = re.compile(r"^\d{10}(?:\.\d+)?$")
+# zone names RFC 2822 does not know (it knows UT, GMT and the four US ones), in the unambiguous forms pages write:
+# "Fri Apr 28 19:20:36 CEST 2023" is 17:20 UTC, not 19:20. IST (India, Ireland, Israel) and AST are ambiguous.
+ZONE_HOURS = {
+    "UTC": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "SAST": 2, "CAT": 2, "EAT": 3, "WAT": 1, "PKT": 5, "NPT": 5.75, "WIB": 7, "HKT": 8, "SGT": 8,
+    "PHT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12,
+    "NZDT": 13, "HST": -10, "AKST": -9, "AKDT": -8, "NST": -3.5, "NDT": -2.5,
+}  # fmt: skip
+ZONE_NAME = re.compile(r"\b(" + "|".join(ZONE_HOURS) + r")\b")
 
 
 def parse_datetime(text: str | None) -> datetime | None:
@@ -28,9 +37,12 @@ def parse_datetime(text: str | None) -> datetime | None:
         except ValueError:
             continue
     try:
-        return as_utc(parsedate_to_datetime(text))
+        value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+    if value.tzinfo is None and (zone := ZONE_NAME.search(text)):
+        value = value.replace(tzinfo=timezone(timedelta(hours=ZONE_HOURS[zone[1]])))
+    return as_utc(value)
 
 
 def as_utc(value: datetime) -> datetime:
